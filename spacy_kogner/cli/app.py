@@ -1,0 +1,38 @@
+"""The typer application behind `python -m spacy_kogner`."""
+from pathlib import Path
+
+import typer
+from wasabi import msg
+
+from ..kg.table import KGTable, KGTableError
+
+app = typer.Typer(name="spacy_kogner", help="KoGNER: KG-augmented biomedical NER for spaCy.", no_args_is_help=True)
+
+
+@app.callback()
+def main() -> None:
+    """KoGNER: KG-augmented biomedical NER for spaCy."""
+
+
+@app.command("inspect-kg")
+def inspect_kg(path: Path = typer.Argument(..., help="KG table folder")) -> None:
+    """Validate a KG table folder and print its sizes and provenance."""
+    try:
+        table = KGTable.from_disk(path)
+    except KGTableError as err:
+        msg.fail(str(err), exits=1)
+    meta = table.meta
+    msg.good(f"KG table {path} is valid")
+    msg.table(
+        [
+            ("entities", meta["n_entities"]),
+            ("aliases", meta["n_aliases"]),
+            ("relations", meta["n_relations"]),
+            ("vector dim", f"{meta['vector_dim']} ({meta['vector_dtype']})"),
+        ]
+    )
+    msg.table(meta["entities_per_type"], header=("type", "entities"))
+    if meta["relation_labels"]:
+        msg.text("relation types: " + ", ".join(meta["relation_labels"]))
+    for key, value in meta["provenance"].items():
+        msg.text(f"{key}: {value}")

@@ -1,0 +1,45 @@
+"""Alias normalization shared by the KG builder and the KG lookup.
+
+A key is computed per character, so the key of a multi-word alias equals the
+concatenation of the keys of its tokens, whatever the tokenizer did with the
+spaces, hyphens and apostrophes between them.
+"""
+import unicodedata
+from typing import Iterable, List
+
+GREEK_LETTERS = {
+    "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon",
+    "ζ": "zeta", "η": "eta", "θ": "theta", "ι": "iota", "κ": "kappa",
+    "λ": "lambda", "μ": "mu", "ν": "nu", "ξ": "xi", "ο": "omicron", "π": "pi",
+    "ρ": "rho", "σ": "sigma", "ς": "sigma", "τ": "tau", "υ": "upsilon",
+    "φ": "phi", "χ": "chi", "ψ": "psi", "ω": "omega",
+}
+# Characters that never distinguish two aliases: whitespace, hyphens and
+# dashes, apostrophes and quotes.
+IGNORED_CHARS = frozenset(
+    "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
+    "'\u2018\u2019\u201b\u02bc`\u00b4\"\u201c\u201d"
+)
+
+
+def normalize_text(text: str) -> str:
+    """Return the lookup key of a text: NFKC, Greek letters spelled out,
+    case-folded, without whitespace, dashes or quotes."""
+    text = unicodedata.normalize("NFKC", text)
+    out: List[str] = []
+    for char in text:
+        if char.isspace() or char in IGNORED_CHARS:
+            continue
+        lower = char.lower()
+        out.append(GREEK_LETTERS.get(lower, lower))
+    return "".join(out).casefold()
+
+
+def normalize_tokens(words: Iterable[str]) -> List[str]:
+    """Return the lookup key of each token."""
+    return [normalize_text(word) for word in words]
+
+
+def is_word_key(key: str) -> bool:
+    """True if a token key can start or end a KG mention (has a letter or digit)."""
+    return any(char.isalnum() for char in key)

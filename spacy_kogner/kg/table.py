@@ -1,0 +1,373 @@
+"""The distilled KG table: aliases -> KG entities, entity types and vectors,
+and typed entity-entity relations.
+
+On disk a table is a folder (no pickle anywhere)::
+
+    meta.json          format version, sizes, labels, md5 of every file, provenance
+    entities.msgpack   {"ids": [...], "names": [...], "types": [type index, ...]}
+    aliases.msgpack    {"keys": [alias key, ...], "entities": [[entity index, ...], ...]}
+    vectors.npy        float16/float32 [n_entities, vector_dim]
+    relations.npy      int32 [n_edges, 3] rows of (head, relation, tail)
+"""
+import hashlib
+import io
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Dict, Iterable, List, NamedTuple, Optional, Sequence, Tuple, Union
+
+import numpy as np
+import srsly
+
+from .normalize import is_word_key, normalize_text, normalize_tokens
+
+FORMAT_NAME = "spacy_kogner.kg_table"
+FORMAT_VERSION = 1
+DATA_FILES = ("entities.msgpack", "aliases.msgpack", "vectors.npy", "relations.npy")
+META_FILE = "meta.json"
+MIN_KEY_CHARS = 2
+MAX_MENTION_TOKENS = 16
+
+
+class KGTableError(ValueError):
+    """A KG table folder or bytes value is missing, corrupt or inconsistent."""
+
+
+@dataclass
+class KGEntity:
+    """One entity of a KG before distillation: id, type, preferred name, aliases."""
+
+    id: str
+    type: str
+    name: str
+    aliases: List[str] = field(default_factory=list)
+
+
+class KGMention(NamedTuple):
+    """A span of tokens [start, end) whose text is an alias of `entities`."""
+
+    start: int
+    end: int
+    entities: Tuple[int, ...]
+
+
+class KGTable:
+    """Alias index, entity types, entity vectors and relations of a distilled KG."""
+
+    def __init__(
+        self,
+        ids: Sequence[str],
+        names: Sequence[str],
+        types: np.ndarray,
+        type_labels: Sequence[str],
+        vectors: np.ndarray,
+        aliases: Dict[str, Tuple[int, ...]],
+        relations: np.ndarray,
+        relation_labels: Sequence[str],
+        provenance: Optional[Dict[str, Any]] = None,
+    ):
+        self.ids = list(ids)
+        self.names = list(names)
+        self.types = np.asarray(types, dtype="int32")
+        self.type_labels = list(type_labels)
+        self.vectors = vectors
+        self.aliases = aliases
+        self.relations = np.asarray(relations, dtype="int32").reshape((-1, 3))
+        self.relation_labels = list(relation_labels)
+        self.provenance = dict(provenance or {})
+        self._validate("KGTable")
+        self.max_key_chars = max((len(key) for key in aliases), default=0)
+        order = np.argsort(self.relations[:, 0], kind="stable")
+        self._rel_sorted = self.relations[order]
+        self._rel_ptr = np.searchsorted(
+            self._rel_sorted[:, 0], np.arange(len(self.ids) + 1), side="left"
+        )
+        self._id_to_index: Optional[Dict[str, int]] = None
+        self._meta_cache: Optional[Dict[str, Any]] = None
+
+    # ------------------------------------------------------------------ build
+    @classmethod
+    def build(
+        cls,
+        entities: Sequence[KGEntity],
+        vectors: np.ndarray,
+        relations: Iterable[Tuple[str, str, str]] = (),
+        provenance: Optional[Dict[str, Any]] = None,
+    ) -> "KGTable":
+        """Build a table from entities (in vector row order), their vectors and
+        (head id, relation label, tail id) triples. Alias candidates are ranked:
+        entities whose preferred name has the key first, then by entity order."""
+        ids = [ent.id for ent in entities]
+        if len(set(ids)) != len(ids):
+            raise KGTableError("KGTable.build: entity ids are not unique")
+        type_labels = sorted({ent.type for ent in entities})
+        type_index = {label: i for i, label in enumerate(type_labels)}
+        preferred: Dict[str, List[int]] = {}
+        other: Dict[str, List[int]] = {}
+        for i, ent in enumerate(entities):
+            name_key = normalize_text(ent.name)
+            for text in [ent.name, *ent.aliases]:
+                key = normalize_text(text)
+                if len(key) < MIN_KEY_CHARS or not is_word_key(key):
+                    continue
+                bucket = preferred if key == name_key else other
+                cands = bucket.setdefault(key, [])
+                if not cands or cands[-1] != i:
+                    cands.append(i)
+        aliases: Dict[str, Tuple[int, ...]] = {}
+        for key in sorted(set(preferred) | set(other)):
+            first = preferred.get(key, [])
+            rest = [i for i in other.get(key, []) if i not in set(first)]
+            aliases[key] = tuple(first + rest)
+        id_index = {ent_id: i for i, ent_id in enumerate(ids)}
+        triples = sorted(
+            {(id_index[h], r, id_index[t]) for h, r, t in relations if h in id_index and t in id_index}
+        )
+        relation_labels = sorted({r for _, r, _ in triples})
+        rel_index = {label: i for i, label in enumerate(relation_labels)}
+        rel_rows = np.array(
+            [(h, rel_index[r], t) for h, r, t in triples], dtype="int32"
+        ).reshape((-1, 3))
+        return cls(
+            ids=ids,
+            names=[ent.name for ent in entities],
+            types=np.array([type_index[ent.type] for ent in entities], dtype="int32"),
+            type_labels=type_labels,
+            vectors=np.ascontiguousarray(vectors),
+            aliases=aliases,
+            relations=rel_rows,
+            relation_labels=relation_labels,
+            provenance=provenance,
+        )
+
+    # ----------------------------------------------------------------- access
+    @property
+    def n_entities(self) -> int:
+        """Number of KG entities."""
+        return len(self.ids)
+
+    @property
+    def vector_dim(self) -> int:
+        """Width of the distilled entity vectors."""
+        return int(self.vectors.shape[1])
+
+    def index_of(self, entity_id: str) -> int:
+        """Row of a KG id such as 'MESH:D009270' (KeyError if absent)."""
+        if self._id_to_index is None:
+            self._id_to_index = {ent_id: i for i, ent_id in enumerate(self.ids)}
+        return self._id_to_index[entity_id]
+
+    def type_of(self, entity: int) -> str:
+        """Type label of an entity row."""
+        return self.type_labels[int(self.types[entity])]
+
+    def candidates(self, text_or_words: Union[str, Sequence[str]]) -> Tuple[int, ...]:
+        """Entity rows whose alias is exactly this text (or token sequence)."""
+        if isinstance(text_or_words, str):
+            key = normalize_text(text_or_words)
+        else:
+            key = "".join(normalize_tokens(text_or_words))
+        return self.aliases.get(key, ())
+
+    def find_mentions(self, words: Sequence[str]) -> List[KGMention]:
+        """Greedy left-to-right longest match of token n-grams against the aliases.
+        A mention starts and ends on a token with a letter or digit."""
+        keys = normalize_tokens(words)
+        mentions: List[KGMention] = []
+        n = len(keys)
+        i = 0
+        while i < n:
+            if not is_word_key(keys[i]):
+                i += 1
+                continue
+            best: Optional[KGMention] = None
+            acc = ""
+            for j in range(i, min(n, i + MAX_MENTION_TOKENS)):
+                acc += keys[j]
+                if len(acc) > self.max_key_chars:
+                    break
+                if is_word_key(keys[j]):
+                    cands = self.aliases.get(acc)
+                    if cands:
+                        best = KGMention(i, j + 1, cands)
+            if best is None:
+                i += 1
+            else:
+                mentions.append(best)
+                i = best.end
+        return mentions
+
+    def relations_among(self, entities: np.ndarray) -> np.ndarray:
+        """Rows (head, relation, tail) of all KG edges between the given entity rows."""
+        entities = np.asarray(entities, dtype="int64")
+        if entities.size == 0 or self._rel_sorted.shape[0] == 0:
+            return np.zeros((0, 3), dtype="int32")
+        starts = self._rel_ptr[entities]
+        ends = self._rel_ptr[entities + 1]
+        rows = [self._rel_sorted[s:e] for s, e in zip(starts, ends) if e > s]
+        if not rows:
+            return np.zeros((0, 3), dtype="int32")
+        cand = np.concatenate(rows)
+        return cand[np.isin(cand[:, 2], entities)]
+
+    # ---------------------------------------------------------- serialization
+    def _payloads(self) -> Dict[str, bytes]:
+        return {
+            "entities.msgpack": srsly.msgpack_dumps(
+                {"ids": self.ids, "names": self.names, "types": self.types.tolist()}
+            ),
+            "aliases.msgpack": srsly.msgpack_dumps(
+                {"keys": list(self.aliases), "entities": [list(v) for v in self.aliases.values()]}
+            ),
+            "vectors.npy": _npy_bytes(self.vectors),
+            "relations.npy": _npy_bytes(self.relations),
+        }
+
+    def _meta(self, payloads: Dict[str, bytes]) -> Dict[str, Any]:
+        return {
+            "format": FORMAT_NAME,
+            "format_version": FORMAT_VERSION,
+            "n_entities": self.n_entities,
+            "n_aliases": len(self.aliases),
+            "n_relations": int(self.relations.shape[0]),
+            "vector_dim": self.vector_dim,
+            "vector_dtype": str(self.vectors.dtype),
+            "type_labels": self.type_labels,
+            "relation_labels": self.relation_labels,
+            "entities_per_type": {
+                label: int((self.types == i).sum()) for i, label in enumerate(self.type_labels)
+            },
+            "files": {name: hashlib.md5(data).hexdigest() for name, data in payloads.items()},
+            "provenance": self.provenance,
+        }
+
+    @property
+    def meta(self) -> Dict[str, Any]:
+        """Sizes, labels, file checksums and provenance, as written to meta.json."""
+        if self._meta_cache is None:
+            self._meta_cache = self._meta(self._payloads())
+        return self._meta_cache
+
+    def to_disk(self, path: Union[str, Path]) -> None:
+        """Write the table folder; each file is written atomically, meta.json last."""
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        payloads = self._payloads()
+        for name, data in payloads.items():
+            _atomic_write(path / name, data)
+        _atomic_write(path / META_FILE, srsly.json_dumps(self._meta(payloads), indent=2).encode("utf8"))
+
+    @classmethod
+    def from_disk(cls, path: Union[str, Path]) -> "KGTable":
+        """Load and validate a table folder; KGTableError names the bad file."""
+        path = Path(path)
+        if not path.exists():
+            raise KGTableError(f"KG table not found: {path}")
+        if not path.is_dir():
+            raise KGTableError(f"KG table path is not a folder: {path}")
+        meta_path = path / META_FILE
+        if not meta_path.exists():
+            raise KGTableError(f"KG table file missing: {meta_path}")
+        try:
+            meta = srsly.json_loads(meta_path.read_text(encoding="utf8"))
+        except Exception as err:
+            raise KGTableError(f"KG table file is corrupt: {meta_path} ({err})") from err
+        payloads = {}
+        for name in DATA_FILES:
+            file_path = path / name
+            if not file_path.exists():
+                raise KGTableError(f"KG table file missing: {file_path}")
+            payloads[name] = file_path.read_bytes()
+        return cls._from_payloads(meta, payloads, str(path))
+
+    def to_bytes(self) -> bytes:
+        """Serialize the table (meta with checksums, and every file) to bytes."""
+        payloads = self._payloads()
+        return srsly.msgpack_dumps({"meta": self._meta(payloads), "files": payloads})
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> "KGTable":
+        """Load a table serialized by `to_bytes`."""
+        try:
+            msg = srsly.msgpack_loads(data)
+            meta, payloads = msg["meta"], msg["files"]
+        except Exception as err:
+            raise KGTableError(f"KG table bytes are corrupt ({err})") from err
+        return cls._from_payloads(meta, payloads, "<bytes>")
+
+    @classmethod
+    def _from_payloads(cls, meta: Dict[str, Any], payloads: Dict[str, bytes], where: str) -> "KGTable":
+        if not isinstance(meta, dict) or meta.get("format") != FORMAT_NAME:
+            raise KGTableError(f"{where}/{META_FILE} is not a spacy_kogner KG table meta file")
+        if meta.get("format_version") != FORMAT_VERSION:
+            raise KGTableError(
+                f"{where}/{META_FILE}: unsupported format_version {meta.get('format_version')!r}"
+                f" (this spacy_kogner reads {FORMAT_VERSION})"
+            )
+        checksums = meta.get("files", {})
+        for name in DATA_FILES:
+            if name not in payloads:
+                raise KGTableError(f"KG table file missing: {where}/{name}")
+            actual = hashlib.md5(payloads[name]).hexdigest()
+            if checksums.get(name) != actual:
+                raise KGTableError(
+                    f"KG table file is corrupt: {where}/{name} (md5 {actual}, "
+                    f"{META_FILE} says {checksums.get(name)})"
+                )
+        try:
+            ents = srsly.msgpack_loads(payloads["entities.msgpack"])
+            alias_msg = srsly.msgpack_loads(payloads["aliases.msgpack"])
+            vectors = np.load(io.BytesIO(payloads["vectors.npy"]), allow_pickle=False)
+            relations = np.load(io.BytesIO(payloads["relations.npy"]), allow_pickle=False)
+            aliases = {k: tuple(v) for k, v in zip(alias_msg["keys"], alias_msg["entities"])}
+            table = cls(
+                ids=ents["ids"],
+                names=ents["names"],
+                types=np.asarray(ents["types"], dtype="int32"),
+                type_labels=meta["type_labels"],
+                vectors=vectors,
+                aliases=aliases,
+                relations=relations,
+                relation_labels=meta["relation_labels"],
+                provenance=meta.get("provenance", {}),
+            )
+        except KGTableError as err:
+            raise KGTableError(f"KG table {where} is inconsistent: {err}") from err
+        except Exception as err:
+            raise KGTableError(f"KG table {where} could not be read: {err}") from err
+        table._meta_cache = meta
+        return table
+
+    def _validate(self, where: str) -> None:
+        n = len(self.ids)
+        if len(self.names) != n or self.types.shape != (n,):
+            raise KGTableError(f"{where}: ids, names and types differ in length")
+        if self.vectors.ndim != 2 or self.vectors.shape[0] != n:
+            raise KGTableError(f"{where}: vectors shape {self.vectors.shape} does not match {n} entities")
+        if self.vectors.dtype not in (np.float16, np.float32):
+            raise KGTableError(f"{where}: vectors must be float16 or float32, not {self.vectors.dtype}")
+        if n and not np.isfinite(self.vectors).all():
+            raise KGTableError(f"{where}: vectors contain NaN or infinity")
+        if n and (self.types.min() < 0 or self.types.max() >= len(self.type_labels)):
+            raise KGTableError(f"{where}: an entity type index is out of range")
+        for key, cands in self.aliases.items():
+            if not cands or min(cands) < 0 or max(cands) >= n:
+                raise KGTableError(f"{where}: alias {key!r} points outside the {n} entities")
+        rel = self.relations
+        if rel.size and (
+            rel[:, [0, 2]].min() < 0 or rel[:, [0, 2]].max() >= n
+            or rel[:, 1].min() < 0 or rel[:, 1].max() >= len(self.relation_labels)
+        ):
+            raise KGTableError(f"{where}: a relation row is out of range")
+
+
+def _npy_bytes(array: np.ndarray) -> bytes:
+    buf = io.BytesIO()
+    np.save(buf, np.ascontiguousarray(array), allow_pickle=False)
+    return buf.getvalue()
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)

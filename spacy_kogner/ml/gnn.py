@@ -1,0 +1,84 @@
+"""The graph network: torch-geometric R-GCN layers with gated fusion, wrapped
+for Thinc. Weights are serialized with safetensors (no pickle)."""
+import os
+from typing import Any, Callable, Tuple
+
+import torch
+from safetensors.torch import load as load_safetensors
+from safetensors.torch import save as save_safetensors
+from thinc.api import ArgsKwargs, Model, PyTorchWrapper_v3, torch2xp, xp2torch
+from thinc.types import Floats2d, Ints1d, Ints2d
+from torch_geometric.nn import RGCNConv
+
+
+class GatedRGCN(torch.nn.Module):
+    """Stacked R-GCN layers over typed edges; the output of each node is its input
+    plus a learned gate times the graph message (so a node with no edges is
+    changed only by the gate on its own state)."""
+
+    def __init__(self, width: int, depth: int, n_relations: int, dropout: float):
+        super().__init__()
+        self.convs = torch.nn.ModuleList(
+            [RGCNConv(width, width, n_relations, aggr="mean") for _ in range(depth)]
+        )
+        self.norms = torch.nn.ModuleList([torch.nn.LayerNorm(width) for _ in range(depth)])
+        self.dropout = torch.nn.Dropout(dropout)
+        self.gate = torch.nn.Linear(2 * width, width)
+
+    def forward(self, x: torch.Tensor, edge_index: torch.Tensor, edge_type: torch.Tensor) -> torch.Tensor:
+        hidden = x
+        for conv, norm in zip(self.convs, self.norms):
+            message = torch.relu(conv(hidden, edge_index, edge_type))
+            hidden = norm(hidden + self.dropout(message))
+        gate = torch.sigmoid(self.gate(torch.cat([x, hidden], dim=-1)))
+        return x + gate * (hidden - x)
+
+
+GraphInputs = Tuple[Floats2d, Ints2d, Ints1d]
+
+
+def build_graph_network(width: int, depth: int, n_relations: int, dropout: float) -> Model[GraphInputs, Floats2d]:
+    """Thinc layer: (node features, edge index [2, E], edge types [E]) -> node features."""
+    return PyTorchWrapper_v3(
+        GatedRGCN(width, depth, n_relations, dropout),
+        convert_inputs=convert_graph_inputs,
+        serialize_model=serialize_state,
+        deserialize_model=deserialize_state,
+    )
+
+
+def convert_graph_inputs(model: Model, inputs: GraphInputs, is_train: bool) -> Tuple[ArgsKwargs, Callable]:
+    """Move the graph to torch; only node features carry a gradient."""
+    nodes, edge_index, edge_type = inputs
+    args = (
+        xp2torch(nodes, requires_grad=is_train),
+        xp2torch(edge_index).long(),
+        xp2torch(edge_type).long(),
+    )
+
+    def convert_back(d_inputs: ArgsKwargs) -> Floats2d:
+        return torch2xp(d_inputs.args[0])
+
+    return ArgsKwargs(args=args, kwargs={}), convert_back
+
+
+def serialize_state(module: torch.nn.Module) -> bytes:
+    """State dict as safetensors bytes."""
+    state = {name: tensor.detach().contiguous().cpu() for name, tensor in module.state_dict().items()}
+    return save_safetensors(state)
+
+
+def deserialize_state(module: torch.nn.Module, data: bytes, device: Any) -> torch.nn.Module:
+    """Load safetensors bytes into the module on `device`."""
+    module.load_state_dict(load_safetensors(data))
+    module.to(device)
+    return module
+
+
+def _single_thread_torch_in_forked_child() -> None:
+    """torch's intra-op thread pool does not survive fork(): a forked worker
+    (e.g. `nlp.pipe(..., n_process=2)`) would hang in its first parallel op."""
+    torch.set_num_threads(1)
+
+
+os.register_at_fork(after_in_child=_single_thread_torch_in_forked_child)

@@ -1,0 +1,356 @@
+"""The `kogner_ner` component: KG-augmented NER with BILUO decoding, KG linking
+of predicted entities and per-entity confidence scores."""
+from itertools import islice
+from pathlib import Path
+from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Tuple, Union
+
+import numpy as np
+import srsly
+from spacy import util
+from spacy.language import Language
+from spacy.pipeline import TrainablePipe
+from spacy.tokens import Doc, Span, SpanGroup
+from spacy.training import Example, validate_examples, validate_get_examples
+from spacy.vocab import Vocab
+from thinc.api import Config, Model, Optimizer, SequenceCategoricalCrossentropy, set_dropout_rate
+from thinc.types import Floats2d
+
+from ..kg.table import KGTable
+from ..ml.graph import abbreviation_pairs
+from ..ml.kogner import set_model_kg
+from .decoding import OUT, biluo_spans, biluo_tag_names, transition_constraints, viterbi_biluo
+
+DEFAULT_MODEL_CONFIG = """
+[model]
+@architectures = "spacy_kogner.KoGNER.v1"
+width = 128
+depth = 2
+window = 2
+max_candidates = 3
+kg_relation_slots = 16
+use_kg = true
+dropout = 0.1
+nO = null
+
+[model.tok2vec]
+@architectures = "spacy-transformers.TransformerListener.v1"
+grad_factor = 1.0
+upstream = "*"
+
+[model.tok2vec.pooling]
+@layers = "reduce_mean.v1"
+"""
+DEFAULT_MODEL = Config().from_str(DEFAULT_MODEL_CONFIG)["model"]
+DEFAULT_SPANS_KEY = "kogner"
+
+
+@Language.factory(
+    "kogner_ner",
+    assigns=["doc.ents", "token.ent_iob", "token.ent_type", "doc.spans"],
+    default_config={
+        "model": DEFAULT_MODEL,
+        "spans_key": DEFAULT_SPANS_KEY,
+        "link_entities": True,
+        "scorer": {"@scorers": "spacy.ner_scorer.v1"},
+    },
+    default_score_weights={"ents_f": 1.0, "ents_p": 0.0, "ents_r": 0.0, "ents_per_type": None},
+)
+def make_kogner_ner(
+    nlp: Language,
+    name: str,
+    model: Model[List[Doc], List[Floats2d]],
+    spans_key: str,
+    link_entities: bool,
+    scorer: Optional[Callable],
+) -> "KoGNERecognizer":
+    """Create a kogner_ner component.
+
+    spans_key: doc.spans key of the predicted entities with their scores
+        (doc.spans[spans_key].attrs["scores"]).
+    link_entities: set ent.kb_id_ to a KG entity of the same type as the prediction.
+    """
+    return KoGNERecognizer(nlp.vocab, model, name, spans_key=spans_key, link_entities=link_entities, scorer=scorer)
+
+
+class KoGNERecognizer(TrainablePipe):
+    """Named entity recognizer whose model reads a distilled KG table."""
+
+    def __init__(
+        self,
+        vocab: Vocab,
+        model: Model,
+        name: str = "kogner_ner",
+        *,
+        spans_key: str = DEFAULT_SPANS_KEY,
+        link_entities: bool = True,
+        scorer: Optional[Callable] = None,
+    ):
+        self.vocab = vocab
+        self.model = model
+        self.name = name
+        self.scorer = scorer
+        self.kg: Optional[KGTable] = None
+        self.cfg: Dict[str, Any] = {
+            "labels": [],
+            "spans_key": spans_key,
+            "link_entities": link_entities,
+            "kg": None,
+        }
+        self._set_tags()
+
+    # ------------------------------------------------------------ labels/KG
+    @property
+    def labels(self) -> Tuple[str, ...]:
+        """Entity labels the component predicts."""
+        return tuple(self.cfg["labels"])
+
+    @property
+    def label_data(self) -> List[str]:
+        """Labels, as written by `spacy init labels`."""
+        return list(self.labels)
+
+    def add_label(self, label: str) -> int:
+        """Add an entity label; returns 1 if it was new, else 0."""
+        if not isinstance(label, str):
+            raise ValueError(f"kogner_ner labels must be strings, not {label!r}")
+        if label in self.cfg["labels"]:
+            return 0
+        self._allow_extra_label()
+        self.cfg["labels"] = sorted([*self.cfg["labels"], label])
+        self._set_tags()
+        self.vocab.strings.add(label)
+        return 1
+
+    def _set_tags(self) -> None:
+        self.tags = biluo_tag_names(self.labels)
+        self._tag_index = {tag: i for i, tag in enumerate(self.tags)}
+        self._constraints = transition_constraints(self.tags)
+
+    def set_kg(self, kg: Optional[KGTable]) -> None:
+        """Use this KG table for lookup and linking; its provenance goes into cfg."""
+        set_model_kg(self.model, kg)
+        self.kg = kg
+        self.cfg["kg"] = None if kg is None else {
+            key: value for key, value in kg.meta.items() if key not in ("type_labels", "relation_labels")
+        }
+
+    # ------------------------------------------------------------ predict
+    def predict(self, docs: Iterable[Doc]) -> List[Floats2d]:
+        """Tag probabilities [n_tokens, n_tags] per doc."""
+        docs = list(docs)
+        if not any(len(doc) for doc in docs):
+            return [self.model.ops.alloc2f(len(doc), len(self.tags)) for doc in docs]
+        return self.model.predict(docs)
+
+    def set_annotations(self, docs: Iterable[Doc], scores: List[Floats2d]) -> None:
+        """Decode valid BILUO sequences, set doc.ents (with KG ids) and the scored span group."""
+        start, allowed, end = self._constraints
+        for doc, doc_scores in zip(docs, scores):
+            probs = self.model.ops.to_numpy(doc_scores)
+            log_probs = np.log(np.clip(probs, 1e-12, 1.0))
+            path = viterbi_biluo(log_probs, start, allowed, end)
+            tags = [self.tags[i] for i in path]
+            token_logp = log_probs[np.arange(len(path)), path]
+            spans: List[Span] = []
+            confidences: List[float] = []
+            for begin, stop, label in biluo_spans(tags):
+                spans.append(Span(doc, begin, stop, label=label))
+                confidences.append(float(np.exp(token_logp[begin:stop].mean())))
+            spans, confidences = self._label_abbreviations(doc, spans, confidences)
+            if self.cfg["link_entities"] and self.kg is not None:
+                spans = [self._link(doc, span) for span in spans]
+            doc.set_ents(spans, default="outside")
+            group = SpanGroup(doc, name=self.cfg["spans_key"], spans=spans)
+            group.attrs["scores"] = confidences
+            doc.spans[self.cfg["spans_key"]] = group
+
+    def _label_abbreviations(
+        self, doc: Doc, spans: List[Span], confidences: List[float]
+    ) -> Tuple[List[Span], List[float]]:
+        """Give each abbreviation defined in the doc the label of its long form,
+        where the long form was predicted as an entity."""
+        pairs = abbreviation_pairs(doc)
+        if not pairs:
+            return spans, confidences
+        by_bounds = {(s.start, s.end): (s.label_, c) for s, c in zip(spans, confidences)}
+        for short_start, short_end, long_start, long_end in pairs:
+            if (long_start, long_end) not in by_bounds:
+                continue
+            label, conf = by_bounds[(long_start, long_end)]
+            for key in [k for k in by_bounds if k[0] < short_end and k[1] > short_start]:
+                del by_bounds[key]
+            by_bounds[(short_start, short_end)] = (label, conf)
+        ordered = sorted(by_bounds.items())
+        return (
+            [Span(doc, s, e, label=label) for (s, e), (label, _) in ordered],
+            [conf for _, (_, conf) in ordered],
+        )
+
+    def _link(self, doc: Doc, span: Span) -> Span:
+        """The span with kb_id set to the best KG entity of the same type, if any."""
+        words = [token.text for token in span]
+        for short_start, short_end, long_start, long_end in abbreviation_pairs(doc):
+            if (short_start, short_end) == (span.start, span.end):
+                words = [token.text for token in doc[long_start:long_end]]
+        for row in self.kg.candidates(words):
+            if self.kg.type_of(row) == span.label_:
+                return Span(doc, span.start, span.end, label=span.label_, kb_id=self.kg.ids[row])
+        return span
+
+    # ------------------------------------------------------------ training
+    def update(
+        self,
+        examples: Iterable[Example],
+        *,
+        drop: float = 0.0,
+        sgd: Optional[Optimizer] = None,
+        losses: Optional[Dict[str, float]] = None,
+    ) -> Dict[str, float]:
+        """Learn from a batch of examples."""
+        if losses is None:
+            losses = {}
+        losses.setdefault(self.name, 0.0)
+        validate_examples(examples, "KoGNERecognizer.update")
+        examples = list(examples)
+        if not any(len(eg.predicted) for eg in examples):
+            return losses
+        set_dropout_rate(self.model, drop)
+        scores, backprop = self.model.begin_update([eg.predicted for eg in examples])
+        loss, d_scores = self.get_loss(examples, scores)
+        backprop(d_scores)
+        if sgd is not None:
+            self.finish_update(sgd)
+        losses[self.name] += loss
+        return losses
+
+    def get_loss(self, examples: Iterable[Example], scores: List[Floats2d]) -> Tuple[float, List[Floats2d]]:
+        """Cross-entropy against the gold BILUO tags; unknown or missing tags are masked."""
+        validate_examples(examples, "KoGNERecognizer.get_loss")
+        truths = [
+            [tag if tag in self._tag_index else None for tag in eg.get_aligned_ner()]
+            for eg in examples
+        ]
+        loss_func = SequenceCategoricalCrossentropy(names=self.tags, normalize=False, missing_value=None)
+        d_scores, loss = loss_func(scores, truths)
+        if self.model.ops.xp.isnan(loss):
+            raise ValueError("kogner_ner: the loss is NaN")
+        return float(loss), d_scores
+
+    def initialize(
+        self,
+        get_examples: Callable[[], Iterable[Example]],
+        *,
+        nlp: Optional[Language] = None,
+        labels: Optional[Sequence[str]] = None,
+        kg: Optional[Callable[[], KGTable]] = None,
+    ) -> None:
+        """Load the KG table (from the `kg` loader), set the labels (given, or from
+        the examples) and initialize the model on a sample."""
+        validate_get_examples(get_examples, "KoGNERecognizer.initialize")
+        if kg is not None:
+            self.set_kg(kg() if callable(kg) else kg)
+        if self.model.attrs.get("use_kg") and self.kg is None:
+            raise ValueError(
+                f"[initialize.components.{self.name}.kg] is not set, but the model has use_kg = "
+                "true: point it at a KG table (@misc = \"spacy_kogner.KGTableLoader.v1\", path = ...) "
+                "or set use_kg = false."
+            )
+        if labels is None:
+            labels = sorted({ent.label_ for eg in get_examples() for ent in eg.reference.ents})
+        for label in labels:
+            self.add_label(label)
+        if not self.labels:
+            raise ValueError(f"{self.name}: no entity labels given or found in the examples")
+        self.model.set_dim("nO", len(self.tags))
+        doc_sample = [eg.predicted for eg in islice(get_examples(), 10)]
+        self.model.initialize(X=doc_sample)
+
+    def _allow_extra_label(self) -> None:
+        output = self.model.get_ref("output")
+        if output.has_param("W"):
+            raise ValueError(
+                f"{self.name}: cannot add a label to a trained component (it predicts {self.labels})"
+            )
+
+    # ------------------------------------------------------------ serialization
+    def to_bytes(self, *, exclude: Iterable[str] = tuple()) -> bytes:
+        """Serialize cfg, model and KG table."""
+        serialize = {
+            "cfg": lambda: srsly.json_dumps(self.cfg),
+            "vocab": lambda: self.vocab.to_bytes(exclude=exclude),
+            "model": lambda: self.model.to_bytes(),
+            "kg": lambda: self.kg.to_bytes() if self.kg is not None else b"",
+        }
+        return util.to_bytes(serialize, exclude)
+
+    def from_bytes(self, bytes_data: bytes, *, exclude: Iterable[str] = tuple()) -> "KoGNERecognizer":
+        """Load from `to_bytes` output."""
+        holder: Dict[str, Optional[KGTable]] = {"kg": None}
+
+        def load_cfg(b: bytes) -> None:
+            self.cfg.update(srsly.json_loads(b))
+            self._set_tags()
+
+        def load_kg(b: bytes) -> None:
+            holder["kg"] = KGTable.from_bytes(b) if b else None
+
+        deserialize = {
+            "cfg": load_cfg,
+            "vocab": lambda b: self.vocab.from_bytes(b, exclude=exclude),
+            "kg": load_kg,
+            "model": lambda b: self._load_model(b),
+        }
+        util.from_bytes(bytes_data, deserialize, exclude)
+        if self.cfg.get("kg") and holder["kg"] is None:
+            raise ValueError(f"{self.name}: the serialized component has no KG table bytes")
+        self._set_saved_kg(holder["kg"], "<bytes>")
+        return self
+
+    def to_disk(self, path: Union[str, Path], *, exclude: Iterable[str] = tuple()) -> None:
+        """Write cfg, model and the KG table folder."""
+        path = Path(path)
+        serialize = {
+            "cfg": lambda p: srsly.write_json(p, self.cfg),
+            "vocab": lambda p: self.vocab.to_disk(p, exclude=exclude),
+            "model": lambda p: p.write_bytes(self.model.to_bytes()),
+        }
+        if self.kg is not None:
+            serialize["kg"] = lambda p: self.kg.to_disk(p)
+        util.to_disk(path, serialize, exclude)
+
+    def from_disk(self, path: Union[str, Path], *, exclude: Iterable[str] = tuple()) -> "KoGNERecognizer":
+        """Load from a `to_disk` folder."""
+        path = Path(path)
+
+        def load_cfg(p: Path) -> None:
+            self.cfg.update(srsly.read_json(p))
+            self._set_tags()
+
+        deserialize = {
+            "cfg": load_cfg,
+            "vocab": lambda p: self.vocab.from_disk(p, exclude=exclude),
+            "model": lambda p: self._load_model(p.read_bytes()),
+        }
+        util.from_disk(path, deserialize, exclude)
+        kg_path = path / "kg"
+        self._set_saved_kg(KGTable.from_disk(kg_path) if self.cfg.get("kg") else None, kg_path)
+        return self
+
+    def _set_saved_kg(self, kg: Optional[KGTable], where: Union[str, Path]) -> None:
+        """Set a KG table loaded with the component, checking it is the one it was saved with."""
+        expected = self.cfg.get("kg")
+        if kg is not None and expected and expected.get("files") != kg.meta["files"]:
+            raise ValueError(
+                f"{self.name}: the KG table at {where} is not the one this component was saved "
+                f"with (file checksums {kg.meta['files']} != {expected.get('files')})"
+            )
+        self.set_kg(kg)
+
+    def _load_model(self, data: bytes) -> None:
+        if self.model.has_dim("nO") is not True:
+            self.model.set_dim("nO", len(self.tags))
+        try:
+            self.model.from_bytes(data)
+        except AttributeError as err:
+            raise ValueError(f"{self.name}: could not load the model weights") from err
+

@@ -1,0 +1,28 @@
+from spacy_kogner.kg.normalize import is_word_key, normalize_text, normalize_tokens
+
+
+def test_case_space_hyphen_and_quote_variants_share_a_key():
+    variants = ["Parkinson's disease", "parkinson s disease", "PARKINSON’S-DISEASE", "Parkinson 's disease"]
+    assert {normalize_text(v) for v in variants} == {"parkinsonsdisease"}
+
+
+def test_greek_letters_are_spelled_out_in_either_case():
+    assert normalize_text("TNF-α") == normalize_text("TNF alpha") == "tnfalpha"
+    assert normalize_text("Β-Blocker") == normalize_text("beta blocker")
+    assert normalize_text("ΑΒ") == "alphabeta"
+
+
+def test_unicode_compatibility_forms_and_dashes_are_folded():
+    assert normalize_text("ﬁbrosis") == "fibrosis"  # ligature
+    assert normalize_text("anti\u2013inflammatory") == normalize_text("anti-inflammatory")
+    assert normalize_text("COVID\u201119") == "covid19"
+
+
+def test_token_keys_concatenate_to_the_alias_key():
+    words = ["nephrogenic", "diabetes", "insipidus"]
+    assert "".join(normalize_tokens(words)) == normalize_text("Nephrogenic Diabetes Insipidus")
+
+
+def test_word_keys_need_a_letter_or_digit():
+    assert is_word_key("li") and is_word_key("5")
+    assert not is_word_key("") and not is_word_key("(") and not is_word_key(",")

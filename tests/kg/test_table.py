@@ -1,0 +1,142 @@
+import json
+import shutil
+
+import numpy as np
+import pytest
+from spacy.util import registry
+
+from spacy_kogner.kg import KGEntity, KGTable, KGTableError
+from tests.fixtures.make_tiny_kg import build_tiny_kg
+from tests.util import TINY_KG
+
+
+@pytest.fixture
+def kg():
+    return KGTable.from_disk(TINY_KG)
+
+
+def words(text):
+    return text.split()
+
+
+def test_shipped_fixture_is_what_the_builder_makes(kg):
+    rebuilt = build_tiny_kg()
+    assert rebuilt.meta["files"] == kg.meta["files"]
+    assert build_tiny_kg().to_bytes() == rebuilt.to_bytes()  # deterministic
+
+
+def test_table_contents(kg):
+    assert kg.n_entities == 12
+    assert kg.vector_dim == 8 and kg.vectors.dtype == np.float16
+    assert kg.type_labels == ["Chemical", "Disease", "Gene"]
+    assert kg.relation_labels == ["CID", "associates", "is_a", "treats"]
+    row = kg.index_of("MESH:D010300")
+    assert kg.names[row] == "Parkinson Disease" and kg.type_of(row) == "Disease"
+
+
+def test_multi_token_alias_and_longest_match(kg):
+    mentions = kg.find_mentions(words("Lithium carbonate induced nephrogenic diabetes insipidus ."))
+    found = [(m.start, m.end, [kg.ids[e] for e in m.entities]) for m in mentions]
+    # "Lithium carbonate" beats "Lithium"; "nephrogenic diabetes insipidus" beats "diabetes insipidus"
+    assert found == [(0, 2, ["MESH:D016651"]), (3, 6, ["MESH:D018500"])]
+
+
+def test_alias_matches_across_tokenizations(kg):
+    for text in ["Parkinson 's disease", "Parkinson's disease", "parkinson - s disease"]:
+        mentions = kg.find_mentions(words(text))
+        assert [kg.ids[m.entities[0]] for m in mentions] == ["MESH:D010300"], text
+    mentions = kg.find_mentions(["TNF", "-", "α", "levels"])
+    assert [(m.start, m.end) for m in mentions] == [(0, 3)]
+
+
+def test_mentions_do_not_start_or_end_on_punctuation(kg):
+    mentions = kg.find_mentions(words("( naloxone ) , clonidine ."))
+    assert [(m.start, m.end) for m in mentions] == [(1, 2), (4, 5)]
+
+
+def test_no_match_and_empty_input(kg):
+    assert kg.find_mentions(words("The weather was pleasant today .")) == []
+    assert kg.find_mentions([]) == []
+    assert kg.find_mentions(["", " ", "\n"]) == []
+
+
+def test_candidates_rank_preferred_names_first():
+    entities = [
+        KGEntity("X:1", "Chemical", "Lithium Ion", ["Li"]),
+        KGEntity("X:2", "Chemical", "Li", []),
+    ]
+    table = KGTable.build(entities, np.zeros((2, 4), dtype="float32"))
+    assert [table.ids[i] for i in table.candidates("li")] == ["X:2", "X:1"]
+    assert table.candidates(["lithium", "ion"]) == (0,)
+
+
+def test_relations_among_only_returns_edges_inside_the_set(kg):
+    rows = [kg.index_of(i) for i in ("MESH:D006220", "MESH:D010300", "MESH:D003000")]
+    rel = kg.relations_among(np.array(rows))
+    assert [(kg.ids[h], kg.relation_labels[r], kg.ids[t]) for h, r, t in rel] == [
+        ("MESH:D006220", "CID", "MESH:D010300")
+    ]
+    assert kg.relations_among(np.array([], dtype="int64")).shape == (0, 3)
+
+
+def test_disk_and_bytes_round_trips(kg, tmp_path):
+    kg.to_disk(tmp_path / "copy")
+    for other in (KGTable.from_disk(tmp_path / "copy"), KGTable.from_bytes(kg.to_bytes())):
+        assert other.ids == kg.ids and other.aliases == kg.aliases
+        assert np.array_equal(other.vectors, kg.vectors) and other.vectors.dtype == kg.vectors.dtype
+        assert np.array_equal(other.relations, kg.relations)
+        assert other.meta == kg.meta
+
+
+def test_missing_folder_names_the_path(tmp_path):
+    with pytest.raises(KGTableError, match="not found: .*nowhere"):
+        KGTable.from_disk(tmp_path / "nowhere")
+
+
+@pytest.mark.parametrize("name", ["meta.json", "vectors.npy", "aliases.msgpack"])
+def test_missing_file_names_the_file(tmp_path, name):
+    shutil.copytree(TINY_KG, tmp_path / "kg")
+    (tmp_path / "kg" / name).unlink()
+    with pytest.raises(KGTableError, match=f"missing: .*{name}"):
+        KGTable.from_disk(tmp_path / "kg")
+
+
+def test_corrupt_file_is_caught_by_its_checksum(tmp_path):
+    shutil.copytree(TINY_KG, tmp_path / "kg")
+    path = tmp_path / "kg" / "vectors.npy"
+    data = bytearray(path.read_bytes())
+    data[-1] ^= 0xFF
+    path.write_bytes(bytes(data))
+    with pytest.raises(KGTableError, match="corrupt: .*vectors.npy"):
+        KGTable.from_disk(tmp_path / "kg")
+
+
+def test_corrupt_meta_and_wrong_version(tmp_path):
+    shutil.copytree(TINY_KG, tmp_path / "kg")
+    meta_path = tmp_path / "kg" / "meta.json"
+    meta = json.loads(meta_path.read_text())
+    meta_path.write_text(json.dumps({**meta, "format_version": 99}))
+    with pytest.raises(KGTableError, match="unsupported format_version 99"):
+        KGTable.from_disk(tmp_path / "kg")
+    meta_path.write_text("{not json")
+    with pytest.raises(KGTableError, match="corrupt: .*meta.json"):
+        KGTable.from_disk(tmp_path / "kg")
+
+
+def test_inconsistent_contents_are_rejected():
+    with pytest.raises(KGTableError, match="vectors shape"):
+        KGTable.build([KGEntity("X:1", "Chemical", "aspirin")], np.zeros((2, 4), dtype="float32"))
+    with pytest.raises(KGTableError, match="NaN"):
+        KGTable.build([KGEntity("X:1", "Chemical", "aspirin")], np.full((1, 4), np.nan, dtype="float32"))
+    with pytest.raises(KGTableError, match="not unique"):
+        KGTable.build([KGEntity("X:1", "Chemical", "a1"), KGEntity("X:1", "Disease", "b1")], np.zeros((2, 4), "float32"))
+    with pytest.raises(KGTableError, match="corrupt"):
+        KGTable.from_bytes(b"\x00garbage")
+
+
+def test_registered_loader_loads_lazily(tmp_path):
+    make_loader = registry.misc.get("spacy_kogner.KGTableLoader.v1")
+    assert make_loader(TINY_KG)().n_entities == 12
+    loader = make_loader(tmp_path / "absent")  # nothing is read yet
+    with pytest.raises(KGTableError, match="absent"):
+        loader()

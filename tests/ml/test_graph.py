@@ -1,0 +1,74 @@
+import numpy as np
+import pytest
+import spacy
+from spacy.tokens import Doc
+
+from spacy_kogner.kg import KGTable
+from spacy_kogner.ml.graph import (
+    ENTITY_TO_TOKEN, N_BASE_RELATIONS, TOKEN_NEXT, TOKEN_PREV, TOKEN_TO_ENTITY, build_graph_batch, doc_mentions,
+)
+from tests.util import TINY_KG
+
+
+@pytest.fixture(scope="module")
+def kg():
+    return KGTable.from_disk(TINY_KG)
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return spacy.blank("en")
+
+
+def edges_of(batch, edge_type):
+    mask = batch.edge_type == edge_type
+    return sorted(zip(batch.edge_index[0, mask].tolist(), batch.edge_index[1, mask].tolist()))
+
+
+def test_window_edges_without_kg(nlp):
+    docs = [nlp.make_doc("a b c"), nlp.make_doc("d e")]
+    batch = build_graph_batch(docs, None, window=2, max_candidates=3)
+    assert batch.n_tokens == batch.n_nodes == 5 and len(batch.entity_rows) == 0
+    # no edge crosses from doc 0 (tokens 0-2) to doc 1 (tokens 3-4)
+    assert edges_of(batch, TOKEN_NEXT) == [(0, 1), (0, 2), (1, 2), (3, 4)]
+    assert edges_of(batch, TOKEN_PREV) == [(1, 0), (2, 0), (2, 1), (4, 3)]
+
+
+def test_entity_nodes_mention_edges_and_kg_relations(nlp, kg):
+    doc = nlp.make_doc("Haloperidol caused Parkinson's disease ; haloperidol again .")
+    batch = build_graph_batch([doc], kg, window=1, max_candidates=3)
+    halo, pd = kg.index_of("MESH:D006220"), kg.index_of("MESH:D010300")
+    assert batch.entity_rows.tolist() == [halo, pd]  # one node per entity, not per mention
+    halo_node, pd_node = batch.n_tokens, batch.n_tokens + 1
+    pd_tokens = [i for i, t in enumerate(doc) if t.text in ("Parkinson", "'s", "disease")]
+    assert edges_of(batch, TOKEN_TO_ENTITY) == sorted([(0, halo_node), (6, halo_node)] + [(t, pd_node) for t in pd_tokens])
+    assert edges_of(batch, ENTITY_TO_TOKEN) == sorted((b, a) for a, b in edges_of(batch, TOKEN_TO_ENTITY))
+    cid = N_BASE_RELATIONS + kg.relation_labels.index("CID")
+    assert edges_of(batch, cid) == [(halo_node, pd_node), (pd_node, halo_node)]
+    assert batch.edge_index.dtype == np.int64 and batch.edge_index.max() < batch.n_nodes
+
+
+def test_entity_nodes_are_per_doc(nlp, kg):
+    docs = [nlp.make_doc("naloxone"), nlp.make_doc("naloxone")]
+    batch = build_graph_batch(docs, kg, window=1, max_candidates=3)
+    assert len(batch.entity_rows) == 2
+    assert edges_of(batch, TOKEN_TO_ENTITY) == [(0, 2), (1, 3)]
+
+
+def test_empty_and_unmatched_docs(nlp, kg):
+    docs = [nlp.make_doc(""), nlp.make_doc("nothing to see"), nlp.make_doc("x")]
+    batch = build_graph_batch(docs, kg, window=2, max_candidates=3)
+    assert batch.n_tokens == 4 and len(batch.entity_rows) == 0
+    assert batch.edge_index.shape[0] == 2 and batch.edge_type.shape == (batch.edge_index.shape[1],)
+    empty = build_graph_batch([nlp.make_doc("")], kg, window=2, max_candidates=3)
+    assert empty.edge_index.shape == (2, 0) and empty.n_nodes == 0
+
+
+def test_abbreviation_is_looked_up_through_its_long_form(kg):
+    nlp = spacy.blank("en")
+    nlp.add_pipe("abbreviation_detector")
+    doc = nlp("Patients with Paralysis agitans (PAG) were studied; PAG progressed.")
+    pd = kg.index_of("MESH:D010300")
+    mentions = doc_mentions(doc, kg)
+    short_forms = [m for m in mentions if doc[m.start:m.end].text == "PAG"]
+    assert len(short_forms) == 2 and all(m.entities == (pd,) for m in short_forms)

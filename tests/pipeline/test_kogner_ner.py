@@ -1,0 +1,210 @@
+import os
+import shutil
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+import spacy
+from spacy.training import Example
+
+from spacy_kogner.kg import KGTable, KGTableError
+from spacy_kogner.pipeline.kogner_ner import KoGNERecognizer
+from tests.util import TINY_KG, TRAIN_DATA, ents_of, kg_initialize_config, make_nlp, train_examples, train_nlp
+
+EDGE_TEXTS = [
+    "",
+    "   ",
+    "\n\t ",
+    "The weather was pleasant today .",  # no KG match at all
+    "Naïve café patients got TNF-α and β-blockers — 5 µg/kg · ‰ 🧪 …",
+    "Ωmega-3 αβγ δ-opioid ῥεῦμα Ünïcödé ﬁbrosis",
+]
+LONG_TEXT = "Lithium carbonate induced nephrogenic diabetes insipidus . " * 90
+
+
+def gold_ents(nlp, text, ann):
+    doc = Example.from_dict(nlp.make_doc(text), ann).reference
+    return [(e.start, e.end, e.label_) for e in doc.ents]
+
+
+def test_overfits_with_the_kg(trained_nlp):
+    for text, ann in TRAIN_DATA:
+        doc = trained_nlp(text)
+        assert [(s, e, label) for s, e, label, _ in ents_of(doc)] == gold_ents(trained_nlp, text, ann)
+
+
+def test_overfits_without_the_kg(tiny_bert):
+    nlp = make_nlp(tiny_bert, use_kg=False)
+    examples = train_examples(nlp)
+    optimizer = nlp.initialize(lambda: examples)  # no KG configured: fine with use_kg = false
+    for _ in range(80):
+        nlp.update(examples, sgd=optimizer)
+    assert nlp.get_pipe("kogner_ner").kg is None
+    for text, ann in TRAIN_DATA:
+        doc = nlp(text)
+        assert [(e.start, e.end, e.label_) for e in doc.ents] == gold_ents(nlp, text, ann)
+        assert all(e.kb_id_ == "" for e in doc.ents)
+
+
+def test_evaluate_uses_the_ner_scorer(trained_nlp):
+    scores = trained_nlp.evaluate(train_examples(trained_nlp))
+    assert scores["ents_f"] == 1.0
+    assert set(scores["ents_per_type"]) == {"Chemical", "Disease"}
+
+
+def test_entities_get_kg_ids_and_scores(trained_nlp):
+    doc = trained_nlp("Haloperidol can cause Parkinson 's disease in elderly patients .")
+    assert [(e.text, e.kb_id_) for e in doc.ents] == [
+        ("Haloperidol", "MESH:D006220"), ("Parkinson 's disease", "MESH:D010300")
+    ]
+    group = doc.spans["kogner"]
+    assert [(s.start, s.end, s.label_) for s in group] == [(e.start, e.end, e.label_) for e in doc.ents]
+    scores = group.attrs["scores"]
+    assert len(scores) == len(group) and all(0.5 < s <= 1.0 for s in scores)
+    # bupivacaine is not in the KG: predicted, but not linked
+    doc = trained_nlp("Cardiac arrest followed the bupivacaine injection .")
+    assert [(e.text, e.kb_id_) for e in doc.ents] == [("Cardiac arrest", "MESH:D006323"), ("bupivacaine", "")]
+
+
+def one_hot_scores(pipe, doc, tags):
+    scores = np.full((len(doc), len(pipe.tags)), 1e-4, dtype="float32")
+    for i, tag in enumerate(tags):
+        scores[i, pipe.tags.index(tag)] = 1.0
+    return [scores / scores.sum(axis=1, keepdims=True)]
+
+
+def test_linking_requires_the_same_type(trained_nlp):
+    pipe = trained_nlp.get_pipe("kogner_ner")
+    doc = trained_nlp.make_doc("clonidine hypertension")
+    pipe.set_annotations([doc], one_hot_scores(pipe, doc, ["U-Disease", "U-Disease"]))
+    assert [(e.text, e.label_, e.kb_id_) for e in doc.ents] == [
+        ("clonidine", "Disease", ""), ("hypertension", "Disease", "MESH:D006973")
+    ]
+
+
+def test_abbreviations_follow_their_long_form(trained_nlp):
+    pipe = trained_nlp.get_pipe("kogner_ner")
+    doc = trained_nlp.get_pipe("abbreviation_detector")(
+        trained_nlp.make_doc("Paralysis agitans (PAG) is common; PAG worsens.")
+    )
+    tags = ["O"] * len(doc)
+    tags[0], tags[1] = "B-Disease", "L-Disease"
+    tags[[t.text for t in doc].index("PAG", 4)] = "U-Chemical"  # the second PAG is mislabelled
+    pipe.set_annotations([doc], one_hot_scores(pipe, doc, tags))
+    assert [(e.text, e.label_, e.kb_id_) for e in doc.ents] == [
+        ("Paralysis agitans", "Disease", "MESH:D010300"),
+        ("PAG", "Disease", "MESH:D010300"),
+        ("PAG", "Disease", "MESH:D010300"),
+    ]
+
+
+def test_disk_round_trip_gives_identical_predictions(trained_nlp, trained_dir):
+    loaded = spacy.load(trained_dir)
+    texts = [t for t, _ in TRAIN_DATA] + EDGE_TEXTS
+    for a, b in zip(trained_nlp.pipe(texts), loaded.pipe(texts)):
+        assert ents_of(a) == ents_of(b)
+        assert np.allclose(a.spans["kogner"].attrs["scores"], b.spans["kogner"].attrs["scores"])
+    assert loaded.get_pipe("kogner_ner").kg.meta["files"] == KGTable.from_disk(TINY_KG).meta["files"]
+
+
+def test_bytes_round_trip_gives_identical_predictions(trained_nlp):
+    copy = spacy.util.load_model_from_config(trained_nlp.config, auto_fill=False)
+    copy.from_bytes(trained_nlp.to_bytes())
+    for text, _ in TRAIN_DATA:
+        assert ents_of(copy(text)) == ents_of(trained_nlp(text))
+    pipe = copy.get_pipe("kogner_ner")
+    assert pipe.labels == ("Chemical", "Disease") and pipe.kg.n_entities == 12
+
+
+def test_pipe_equals_call_and_handles_edge_cases(trained_nlp):
+    texts = [t for t, _ in TRAIN_DATA] + EDGE_TEXTS
+    piped = [ents_of(doc) for doc in trained_nlp.pipe(texts, batch_size=3)]
+    assert piped == [ents_of(trained_nlp(t)) for t in texts]
+    for text in EDGE_TEXTS[:3]:
+        assert trained_nlp(text).ents == ()
+
+
+def test_doc_longer_than_the_transformer_window(trained_nlp):
+    doc = trained_nlp(LONG_TEXT)
+    assert doc._.trf_data.wordpieces.input_ids.size > 512
+    last = doc[-8:]
+    found = [(e.text, e.label_) for e in doc.ents if e.start >= last.start]
+    assert found == [("Lithium carbonate", "Chemical"), ("nephrogenic diabetes insipidus", "Disease")]
+
+
+@pytest.mark.slow
+def test_multiprocess_pipe_matches(trained_nlp):
+    texts = [t for t, _ in TRAIN_DATA] * 4 + EDGE_TEXTS
+    single = [ents_of(doc) for doc in trained_nlp.pipe(texts)]
+    multi = [ents_of(doc) for doc in trained_nlp.pipe(texts, n_process=2, batch_size=4)]
+    assert multi == single
+
+
+@pytest.mark.slow
+def test_saved_pipeline_loads_offline_without_importing_the_package(trained_dir, tmp_path):
+    code = (
+        "import sys, spacy\n"
+        "assert 'spacy_kogner' not in sys.modules\n"
+        f"nlp = spacy.load({str(trained_dir)!r})\n"
+        "doc = nlp('Haloperidol can cause Parkinson \\'s disease in elderly patients .')\n"
+        "print([(e.text, e.label_, e.kb_id_) for e in doc.ents])\n"
+    )
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "HF_HOME": str(tmp_path / "hf")}
+    result = subprocess.run([sys.executable, "-c", code], env=env, cwd=tmp_path, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().endswith(
+        "[('Haloperidol', 'Chemical', 'MESH:D006220'), (\"Parkinson 's disease\", 'Disease', 'MESH:D010300')]"
+    )
+
+
+def test_missing_kg_path_is_a_clear_error_at_initialize(tiny_bert, tmp_path):
+    nlp = make_nlp(tiny_bert)
+    nlp.config["initialize"]["components"]["kogner_ner"] = kg_initialize_config(tmp_path / "no_such_kg")
+    with pytest.raises(KGTableError, match="not found: .*no_such_kg"):
+        nlp.initialize(lambda: train_examples(nlp))
+
+
+def test_corrupt_kg_is_a_clear_error_at_initialize(tiny_bert, tmp_path):
+    shutil.copytree(TINY_KG, tmp_path / "kg")
+    (tmp_path / "kg" / "aliases.msgpack").write_bytes(b"\x93broken")
+    nlp = make_nlp(tiny_bert)
+    nlp.config["initialize"]["components"]["kogner_ner"] = kg_initialize_config(tmp_path / "kg")
+    with pytest.raises(KGTableError, match="corrupt: .*aliases.msgpack"):
+        nlp.initialize(lambda: train_examples(nlp))
+
+
+def test_use_kg_without_a_kg_is_a_clear_error(tiny_bert):
+    nlp = make_nlp(tiny_bert, use_kg=True)
+    with pytest.raises(ValueError, match=r"initialize.components.kogner_ner.kg\] is not set"):
+        nlp.initialize(lambda: train_examples(nlp))
+
+
+def test_saved_pipeline_with_missing_or_swapped_kg(trained_dir, tmp_path):
+    broken = tmp_path / "pipeline"
+    shutil.copytree(trained_dir, broken)
+    shutil.rmtree(broken / "kogner_ner" / "kg")
+    with pytest.raises(KGTableError, match="not found: .*kogner_ner/kg"):
+        spacy.load(broken)
+    other = KGTable.from_disk(TINY_KG)
+    other.provenance = {"note": "a different table"}
+    KGTable(other.ids, other.names, other.types, other.type_labels, other.vectors * 2,
+            other.aliases, other.relations, other.relation_labels).to_disk(broken / "kogner_ner" / "kg")
+    with pytest.raises(ValueError, match="not the one this component was saved with"):
+        spacy.load(broken)
+
+
+def test_labels_come_from_examples_or_config(tiny_bert):
+    nlp = make_nlp(tiny_bert, use_kg=False)
+    nlp.config["initialize"]["components"]["kogner_ner"] = {"labels": ["Disease", "Chemical", "Gene"]}
+    nlp.initialize(lambda: train_examples(nlp))
+    pipe = nlp.get_pipe("kogner_ner")
+    assert pipe.labels == ("Chemical", "Disease", "Gene") and len(pipe.tags) == 13
+    with pytest.raises(ValueError, match="cannot add a label to a trained component"):
+        pipe.add_label("Species")
+
+
+def test_component_is_a_trainable_pipe(trained_nlp):
+    pipe = trained_nlp.get_pipe("kogner_ner")
+    assert isinstance(pipe, KoGNERecognizer) and pipe.is_trainable
+    assert pipe.cfg["kg"]["n_entities"] == 12 and pipe.cfg["kg"]["provenance"]["seed"] == 0

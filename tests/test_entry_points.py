@@ -1,0 +1,39 @@
+"""The installed distribution registers everything spaCy needs to load a
+pipeline without importing spacy_kogner."""
+import subprocess
+import sys
+from importlib.metadata import entry_points
+
+import pytest
+
+EXPECTED = {
+    "spacy_factories": {"kogner_ner", "abbreviation_detector"},
+    "spacy_architectures": {"spacy_kogner.KoGNER.v1"},
+    "spacy_misc": {"spacy_kogner.KGTableLoader.v1"},
+    "spacy_tokenizers": {"spacy_kogner.SciSpacyTokenizer.v1"},
+}
+
+
+@pytest.mark.parametrize("group", sorted(EXPECTED))
+def test_entry_points_are_declared_and_load(group):
+    found = {ep.name: ep for ep in entry_points(group=group) if ep.value.startswith(("spacy_kogner", "scispacy"))}
+    assert EXPECTED[group] <= set(found)
+    for name in EXPECTED[group]:
+        assert callable(found[name].load())
+
+
+@pytest.mark.slow
+def test_registry_resolves_names_in_a_fresh_process():
+    code = (
+        "import sys, spacy\n"
+        "from spacy.util import registry\n"
+        "from spacy.language import Language\n"
+        "spacy.blank('en')  # a new Language loads the spacy_factories entry points\n"
+        "registry.architectures.get('spacy_kogner.KoGNER.v1')\n"
+        "registry.misc.get('spacy_kogner.KGTableLoader.v1')\n"
+        "registry.tokenizers.get('spacy_kogner.SciSpacyTokenizer.v1')\n"
+        "assert Language.has_factory('kogner_ner') and Language.has_factory('abbreviation_detector')\n"
+        "print('ok')\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0 and result.stdout.strip() == "ok", result.stderr
