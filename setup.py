@@ -37,7 +37,7 @@ setup(
         "srsly>=2.4.0",
         "safetensors>=0.4.0",
     ],
-    extras_require={"test": ["pytest>=7"]},
+    extras_require={"project": ["build>=1.0"], "test": ["pytest>=7", "build>=1.0"]},
     entry_points={
         "console_scripts": ["spacy-kogner = spacy_kogner.cli:app"],
         "spacy_factories": [

@@ -93,10 +93,13 @@ class KGTable:
         vectors: np.ndarray,
         relations: Iterable[Tuple[str, str, str]] = (),
         provenance: Optional[Dict[str, Any]] = None,
+        excluded_keys: Iterable[str] = (),
     ) -> "KGTable":
         """Build a table from entities (in vector row order), their vectors and
         (head id, relation label, tail id) triples. Alias candidates are ranked:
-        entities whose preferred name has the key first, then by entity order."""
+        entities whose preferred name has the key first, then by entity order.
+        Aliases whose key is in `excluded_keys` (e.g. stop words) are dropped."""
+        excluded = {normalize_text(key) for key in excluded_keys}
         ids = [ent.id for ent in entities]
         if len(set(ids)) != len(ids):
             raise KGTableError("KGTable.build: entity ids are not unique")
@@ -108,7 +111,7 @@ class KGTable:
             name_key = normalize_text(ent.name)
             for text in [ent.name, *ent.aliases]:
                 key = normalize_text(text)
-                if len(key) < MIN_KEY_CHARS or not is_word_key(key):
+                if len(key) < MIN_KEY_CHARS or not is_word_key(key) or key in excluded:
                     continue
                 bucket = preferred if key == name_key else other
                 cands = bucket.setdefault(key, [])

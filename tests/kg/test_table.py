@@ -140,3 +140,10 @@ def test_registered_loader_loads_lazily(tmp_path):
     loader = make_loader(tmp_path / "absent")  # nothing is read yet
     with pytest.raises(KGTableError, match="absent"):
         loader()
+
+
+def test_excluded_keys_drop_stop_word_aliases():
+    entities = [KGEntity("HGNC:1", "Gene", "ABC1", ["in", "ATP binding cassette 1"]), KGEntity("HGNC:2", "Gene", "of")]
+    table = KGTable.build(entities, np.zeros((2, 4), dtype="float32"), excluded_keys={"in", "of"})
+    assert table.candidates("in") == () and table.candidates("of") == ()
+    assert table.candidates("abc1") == (0,) and table.candidates("ATP-binding cassette 1") == (0,)

