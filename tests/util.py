@@ -56,7 +56,7 @@ def transformer_config(bert_path: Path) -> Dict:
             "@architectures": "spacy-transformers.TransformerModel.v3",
             "name": str(bert_path),
             "tokenizer_config": {"use_fast": True},
-            "get_spans": {"@span_getters": "spacy-transformers.strided_spans.v1", "window": 64, "stride": 48},
+            "get_spans": {"@span_getters": "spacy_kogner.byte_budget_strided_spans.v1", "window": 64, "stride": 48, "max_bytes": 500},
         }
     }
 

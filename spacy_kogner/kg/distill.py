@@ -49,7 +49,7 @@ def name_student(texts: Sequence[str], sample: np.ndarray, targets: np.ndarray, 
     perm = rng.permutation(len(sample))
     n_dev = max(1, len(sample) // 10) if len(sample) >= 20 else 0
     dev, train = perm[:n_dev], perm[n_dev:]
-    ridge = Ridge(alpha=1.0, solver="sparse_cg", random_state=seed)
+    ridge = Ridge(alpha=1.0, solver="lsqr", tol=1e-3, random_state=seed)
     ridge.fit(features[sample[train]], targets[train])
     r2 = float(ridge.score(features[sample[dev]], targets[dev])) if n_dev else float("nan")
     return ridge.predict(features).astype("float32"), r2
