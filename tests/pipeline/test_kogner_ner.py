@@ -10,7 +10,7 @@ from spacy.training import Example
 
 from spacy_kogner.kg import KGTable, KGTableError
 from spacy_kogner.pipeline.kogner_ner import KoGNERecognizer
-from tests.util import TINY_KG, TRAIN_DATA, ents_of, kg_initialize_config, make_nlp, train_examples, train_nlp
+from tests.util import TINY_KG, TRAIN_DATA, ents_of, kg_initialize_config, make_nlp, train_examples
 
 EDGE_TEXTS = [
     "",
