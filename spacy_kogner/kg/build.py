@@ -70,6 +70,17 @@ class _GraphBuilder:
         else:
             self.add(ent)
 
+    def ingest(self, ents: List[SourceEntity], xref_map: Optional[Dict[str, str]] = None) -> int:
+        """Add a source's entities (merging into MeSH through `xref_map` when given)
+        and their is_a edges; returns how many were merged into an existing entity."""
+        for ent in ents:
+            if xref_map is None:
+                self.add(ent)
+            else:
+                self.add_or_merge(ent, xref_map)
+        self.link_parents(ents)
+        return sum(self.canonical[e.id] != e.id for e in ents)
+
     def link_parents(self, ents: List[SourceEntity]) -> None:
         for ent in ents:
             head = self.canonical.get(ent.id)
@@ -86,40 +97,30 @@ def build_graph(sources: KGSources, log: Callable[[str], None] = print) -> KGGra
     xref_map = read_mesh_mappings(sources.mesh_mappings) if sources.mesh_mappings else {}
     if sources.mesh_descriptors:
         mesh = read_mesh_descriptors(sources.mesh_descriptors)
-        for ent in mesh:
-            g.add(ent)
-        g.link_parents(mesh)
+        g.ingest(mesh)
         stats["sources"]["mesh_descriptors"] = len(mesh)
         log(f"MeSH descriptors (trees C, D): {len(mesh)}")
     if sources.mesh_supplementary:
-        types = {i: e.type for i, e in g.entities.items()}
-        supp = read_mesh_supplementary(sources.mesh_supplementary, types)
-        for ent in supp:
-            g.add(ent)
-        g.link_parents(supp)
+        supp = read_mesh_supplementary(sources.mesh_supplementary, {i: e.type for i, e in g.entities.items()})
+        g.ingest(supp)
         stats["sources"]["mesh_supplementary"] = len(supp)
         log(f"MeSH supplementary concepts: {len(supp)}")
     if sources.doid:
         doid = read_obo_json(sources.doid, "Disease")
-        for ent in doid:
-            g.add_or_merge(ent, xref_map)
-        g.link_parents(doid)
+        merged = g.ingest(doid, xref_map)
         stats["sources"]["doid"] = len(doid)
-        log(f"DOID diseases: {len(doid)} ({sum(g.canonical[e.id] != e.id for e in doid)} merged into MeSH)")
+        log(f"DOID diseases: {len(doid)} ({merged} merged into MeSH)")
     drugbank = read_drugbank_chebi(sources.drugbank_mappings) if sources.drugbank_mappings else {}
     if sources.chebi:
         keep = {k for k in xref_map if k.startswith("CHEBI:")} | set(drugbank.values())
         chebi = read_obo_json(sources.chebi, "Chemical", keep=keep)
-        for ent in chebi:
-            g.add_or_merge(ent, xref_map)
-        g.link_parents(chebi)
+        merged = g.ingest(chebi, xref_map)
         stats["sources"]["chebi"] = len(chebi)
-        log(f"ChEBI chemicals (MeSH-mapped or drugs): {len(chebi)} ({sum(g.canonical[e.id] != e.id for e in chebi)} merged into MeSH)")
+        log(f"ChEBI chemicals (MeSH-mapped or drugs): {len(chebi)} ({merged} merged into MeSH)")
     entrez: Dict[str, str] = {}
     if sources.hgnc:
         genes, entrez = read_hgnc(sources.hgnc)
-        for ent in genes:
-            g.add(ent)
+        g.ingest(genes)
         stats["sources"]["hgnc"] = len(genes)
         log(f"HGNC genes: {len(genes)}")
     if sources.hetionet_edges:
