@@ -6,8 +6,8 @@ from pathlib import Path
 from typing import Callable, Dict, List, Optional, Set, Tuple
 
 from .sources import (
-    SourceEntity, read_drugbank_chebi, read_hetionet_edges, read_hgnc, read_mesh_descriptors,
-    read_mesh_mappings, read_mesh_supplementary, read_obo_json, read_pubtator,
+    SourceEntity, read_drugbank_chebi, read_hetionet_edges, read_hetionet_nodes, read_hgnc,
+    read_mesh_descriptors, read_mesh_mappings, read_mesh_supplementary, read_obo_json, read_pubtator,
 )
 from .table import KGEntity
 
@@ -23,8 +23,11 @@ class KGSources:
     mesh_mappings: Optional[Path] = None
     hgnc: Optional[Path] = None
     doid: Optional[Path] = None
+    mondo: Optional[Path] = None
+    hpo: Optional[Path] = None
     chebi: Optional[Path] = None
     drugbank_mappings: Optional[Path] = None
+    hetionet_nodes: Optional[Path] = None
     hetionet_edges: Optional[Path] = None
     hetionet_dag: Optional[Path] = None
     pubtator: List[Path] = field(default_factory=list)
@@ -57,22 +60,31 @@ class _GraphBuilder:
             return
         self.entities[ent.id] = SourceEntity(ent.id, ent.type, ent.name, list(ent.aliases))
         self.canonical[ent.id] = ent.id
+        self.register_xrefs(ent, ent.id)
 
     def merge(self, ent: SourceEntity, target: str) -> None:
         kept = self.entities[target]
         kept.aliases.extend([ent.name, *ent.aliases])
         self.canonical[ent.id] = target
+        self.register_xrefs(ent, target)
+
+    def register_xrefs(self, ent: SourceEntity, target: str) -> None:
+        """Later sources that cross-reference these ids (UMLS, DOID, ...) merge into `target`."""
+        for xref in ent.xrefs:
+            self.canonical.setdefault(xref, target)
 
     def add_or_merge(self, ent: SourceEntity, xref_map: Dict[str, str]) -> None:
-        target = xref_map.get(ent.id) or next((x for x in ent.xrefs if x in self.entities), None)
-        if target in self.entities and self.entities[target].type == ent.type:
+        targets = [xref_map.get(ent.id), *(self.canonical.get(x) for x in ent.xrefs)]
+        target = next((t for t in targets if t in self.entities and self.entities[t].type == ent.type), None)
+        if target is not None:
             self.merge(ent, target)
         else:
             self.add(ent)
 
     def ingest(self, ents: List[SourceEntity], xref_map: Optional[Dict[str, str]] = None) -> int:
-        """Add a source's entities (merging into MeSH through `xref_map` when given)
-        and their is_a edges; returns how many were merged into an existing entity."""
+        """Add a source's entities (merging into an existing entity of the same type
+        through `xref_map` or their xrefs, when `xref_map` is given) and their is_a
+        edges; returns how many were merged into an existing entity."""
         for ent in ents:
             if xref_map is None:
                 self.add(ent)
@@ -90,8 +102,13 @@ class _GraphBuilder:
                     self.relations.add((head, "is_a", tail))
 
 
-def build_graph(sources: KGSources, log: Callable[[str], None] = print) -> KGGraph:
-    """Read every given source and merge it into one graph."""
+def build_graph(
+    sources: KGSources,
+    log: Callable[[str], None] = print,
+    keep_gold: Optional[Callable[[str, str], bool]] = None,
+) -> KGGraph:
+    """Read every given source and merge it into one graph. `keep_gold(text, label)`
+    selects the PubTator gold mentions that become aliases (default: all)."""
     g = _GraphBuilder()
     stats: Dict = {"sources": {}}
     xref_map = read_mesh_mappings(sources.mesh_mappings) if sources.mesh_mappings else {}
@@ -110,6 +127,13 @@ def build_graph(sources: KGSources, log: Callable[[str], None] = print) -> KGGra
         merged = g.ingest(doid, xref_map)
         stats["sources"]["doid"] = len(doid)
         log(f"DOID diseases: {len(doid)} ({merged} merged into MeSH)")
+    for key, root, prefix in (("mondo", None, "MONDO:"), ("hpo", "HP:0000118", "")):
+        path = getattr(sources, key)
+        if path:
+            ents = read_obo_json(path, "Disease", prefix=prefix, root=root)
+            merged = g.ingest(ents, xref_map)
+            stats["sources"][key] = len(ents)
+            log(f"{key.upper()} diseases/phenotypes: {len(ents)} ({merged} merged into earlier entities)")
     drugbank = read_drugbank_chebi(sources.drugbank_mappings) if sources.drugbank_mappings else {}
     if sources.chebi:
         keep = {k for k in xref_map if k.startswith("CHEBI:")} | set(drugbank.values())
@@ -123,6 +147,11 @@ def build_graph(sources: KGSources, log: Callable[[str], None] = print) -> KGGra
         g.ingest(genes)
         stats["sources"]["hgnc"] = len(genes)
         log(f"HGNC genes: {len(genes)}")
+    if sources.hetionet_nodes:
+        nodes = read_hetionet_nodes(sources.hetionet_nodes)
+        merged = g.ingest(nodes, xref_map)
+        stats["sources"]["hetionet_nodes"] = len(nodes)
+        log(f"Hetionet symptoms and side effects: {len(nodes)} ({merged} merged into earlier entities)")
     if sources.hetionet_edges:
         def node_id(node: str) -> Optional[str]:
             kind, _, ident = node.partition("::")
@@ -146,15 +175,20 @@ def build_graph(sources: KGSources, log: Callable[[str], None] = print) -> KGGra
     if sources.pubtator:
         gold = read_pubtator(sources.pubtator)
         n_alias = 0
+        aliased: Set[str] = set()
         for text, label, ids in gold.mentions:
+            if keep_gold is not None and not keep_gold(text, label):
+                continue
             for ent_id in ids:
                 ent = g.entities.get(ent_id)
                 if ent is not None and ent.type == label:
                     ent.aliases.append(text)
+                    aliased.add(ent_id)
                     n_alias += 1
         n_cid = 0
+        linked = aliased if keep_gold is not None else g.entities
         for chem, dis in gold.cid:
-            if chem in g.entities and dis in g.entities:
+            if chem in linked and dis in linked:
                 g.relations.add((chem, "CID", dis))
                 n_cid += 1
         stats["sources"]["pubtator"] = {"mentions": len(gold.mentions), "aliases_added": n_alias, "cid": n_cid}

@@ -2,7 +2,8 @@
 
 A key is computed per character, so the key of a multi-word alias equals the
 concatenation of the keys of its tokens, whatever the tokenizer did with the
-spaces, hyphens and apostrophes between them.
+spaces, hyphens and apostrophes between them. Alias keys also fold a plural
+ending of the last word (`fold_plural`).
 """
 import unicodedata
 from typing import Iterable, List
@@ -33,6 +34,21 @@ def normalize_text(text: str) -> str:
         lower = char.lower()
         out.append(GREEK_LETTERS.get(lower, lower))
     return "".join(out).casefold()
+
+
+def fold_plural(key: str) -> str:
+    """Fold an English plural ending of a key's last word to the singular
+    ("seizures" -> "seizure", "toxicities" -> "toxicity"); keys shorter than
+    five characters and -ss, -us, -is endings are left alone. Applied to alias
+    keys and looked-up keys alike, so that either number matches the other."""
+    if len(key) < 5 or not key.endswith("s") or key.endswith(("ss", "us", "is")):
+        return key
+    return key[:-3] + "y" if key.endswith("ies") else key[:-1]
+
+
+def alias_key(text: str) -> str:
+    """The key under which a KG alias is stored and looked up."""
+    return fold_plural(normalize_text(text))
 
 
 def normalize_tokens(words: Iterable[str]) -> List[str]:

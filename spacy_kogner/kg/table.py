@@ -19,10 +19,10 @@ from typing import Any, Dict, Iterable, List, NamedTuple, Optional, Sequence, Tu
 import numpy as np
 import srsly
 
-from .normalize import is_word_key, normalize_text, normalize_tokens
+from .normalize import alias_key, fold_plural, is_word_key, normalize_tokens
 
 FORMAT_NAME = "spacy_kogner.kg_table"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: alias keys fold plural endings
 DATA_FILES = ("entities.msgpack", "aliases.msgpack", "vectors.npy", "relations.npy")
 META_FILE = "meta.json"
 MIN_KEY_CHARS = 2
@@ -99,7 +99,7 @@ class KGTable:
         (head id, relation label, tail id) triples. Alias candidates are ranked:
         entities whose preferred name has the key first, then by entity order.
         Aliases whose key is in `excluded_keys` (e.g. stop words) are dropped."""
-        excluded = {normalize_text(key) for key in excluded_keys}
+        excluded = {alias_key(key) for key in excluded_keys}
         ids = [ent.id for ent in entities]
         if len(set(ids)) != len(ids):
             raise KGTableError("KGTable.build: entity ids are not unique")
@@ -108,9 +108,9 @@ class KGTable:
         preferred: Dict[str, List[int]] = {}
         other: Dict[str, List[int]] = {}
         for i, ent in enumerate(entities):
-            name_key = normalize_text(ent.name)
+            name_key = alias_key(ent.name)
             for text in [ent.name, *ent.aliases]:
-                key = normalize_text(text)
+                key = alias_key(text)
                 if len(key) < MIN_KEY_CHARS or not is_word_key(key) or key in excluded:
                     continue
                 bucket = preferred if key == name_key else other
@@ -167,9 +167,9 @@ class KGTable:
     def candidates(self, text_or_words: Union[str, Sequence[str]]) -> Tuple[int, ...]:
         """Entity rows whose alias is exactly this text (or token sequence)."""
         if isinstance(text_or_words, str):
-            key = normalize_text(text_or_words)
+            key = alias_key(text_or_words)
         else:
-            key = "".join(normalize_tokens(text_or_words))
+            key = fold_plural("".join(normalize_tokens(text_or_words)))
         return self.aliases.get(key, ())
 
     def find_mentions(self, words: Sequence[str]) -> List[KGMention]:
@@ -187,10 +187,10 @@ class KGTable:
             acc = ""
             for j in range(i, min(n, i + MAX_MENTION_TOKENS)):
                 acc += keys[j]
-                if len(acc) > self.max_key_chars:
+                if len(acc) > self.max_key_chars + 1:  # + 1: a folded plural "s"
                     break
                 if is_word_key(keys[j]):
-                    cands = self.aliases.get(acc)
+                    cands = self.aliases.get(fold_plural(acc))
                     if cands:
                         best = KGMention(i, j + 1, cands)
             if best is None:

@@ -6,8 +6,10 @@ distinct KG entity matched in each doc. Edge types:
     0  token -> the token `d` positions to its right (d <= window)
     1  token -> the token `d` positions to its left
     2  token -> KG entity it mentions
-    3  KG entity -> token that mentions it
-    4 + r  KG entity <-> KG entity related in the KG by relation r (both directions)
+    3-6  KG entity -> token that mentions it, typed by the token's place in the
+         mention: 3 begin, 4 inside, 5 last, 6 unit (a one-token mention), so
+         that a token learns where a KG mention starts and ends
+    7 + r  KG entity <-> KG entity related in the KG by relation r (both directions)
 """
 from dataclasses import dataclass
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
@@ -17,8 +19,9 @@ from spacy.tokens import Doc
 
 from ..kg.table import KGMention, KGTable
 
-TOKEN_NEXT, TOKEN_PREV, TOKEN_TO_ENTITY, ENTITY_TO_TOKEN = 0, 1, 2, 3
-N_BASE_RELATIONS = 4
+TOKEN_NEXT, TOKEN_PREV, TOKEN_TO_ENTITY = 0, 1, 2
+ENTITY_TO_BEGIN, ENTITY_TO_INSIDE, ENTITY_TO_LAST, ENTITY_TO_UNIT = 3, 4, 5, 6
+N_BASE_RELATIONS = 7
 
 
 @dataclass
@@ -66,6 +69,15 @@ def doc_mentions(doc: Doc, kg: KGTable) -> List[KGMention]:
     return sorted(mentions)
 
 
+def mention_roles(start: int, end: int) -> np.ndarray:
+    """Edge type (ENTITY_TO_BEGIN ... ENTITY_TO_UNIT) of each token of a mention."""
+    if end - start == 1:
+        return np.array([ENTITY_TO_UNIT], dtype="int64")
+    roles = np.full(end - start, ENTITY_TO_INSIDE, dtype="int64")
+    roles[0], roles[-1] = ENTITY_TO_BEGIN, ENTITY_TO_LAST
+    return roles
+
+
 def window_edges(offset: int, n_tokens: int, window: int) -> Iterable[Tuple[np.ndarray, np.ndarray, int]]:
     """Edges between each token and its neighbours up to `window` positions away."""
     for dist in range(1, min(window, n_tokens - 1) + 1):
@@ -76,9 +88,15 @@ def window_edges(offset: int, n_tokens: int, window: int) -> Iterable[Tuple[np.n
 
 
 def build_graph_batch(
-    docs: Sequence[Doc], kg: Optional[KGTable], window: int, max_candidates: int
+    docs: Sequence[Doc],
+    kg: Optional[KGTable],
+    window: int,
+    max_candidates: int,
+    mention_dropout: float = 0.0,
 ) -> GraphBatch:
-    """Build the batch graph; with kg=None it holds token nodes and window edges only."""
+    """Build the batch graph; with kg=None it holds token nodes and window edges only.
+    `mention_dropout` leaves out each KG mention with this probability (numpy's
+    global RNG, seeded by thinc's fix_random_seed), for training."""
     n_tokens = sum(len(doc) for doc in docs)
     sources: List[np.ndarray] = []
     targets: List[np.ndarray] = []
@@ -96,21 +114,28 @@ def build_graph_batch(
             add(src, dst, edge_type)
         if kg is not None and len(doc):
             node_of: Dict[int, int] = {}
-            mention_tokens: List[int] = []
-            mention_nodes: List[int] = []
-            for mention in doc_mentions(doc, kg):
+            mention_tokens: List[np.ndarray] = []
+            mention_nodes: List[np.ndarray] = []
+            mention_types: List[np.ndarray] = []
+            mentions = doc_mentions(doc, kg)
+            if mention_dropout > 0.0 and mentions:
+                keep = np.random.random(len(mentions)) >= mention_dropout
+                mentions = [m for m, k in zip(mentions, keep) if k]
+            for mention in mentions:
+                tokens = np.arange(offset + mention.start, offset + mention.end, dtype="int64")
+                roles = mention_roles(mention.start, mention.end)
                 for row in mention.entities[:max_candidates]:
                     if row not in node_of:
                         node_of[row] = n_tokens + len(entity_rows)
                         entity_rows.append(row)
-                    for i in range(mention.start, mention.end):
-                        mention_tokens.append(offset + i)
-                        mention_nodes.append(node_of[row])
+                    mention_tokens.append(tokens)
+                    mention_nodes.append(np.full(len(tokens), node_of[row], dtype="int64"))
+                    mention_types.append(roles)
             if mention_tokens:
-                tok = np.array(mention_tokens, dtype="int64")
-                ent = np.array(mention_nodes, dtype="int64")
+                tok = np.concatenate(mention_tokens)
+                ent = np.concatenate(mention_nodes)
                 add(tok, ent, TOKEN_TO_ENTITY)
-                add(ent, tok, ENTITY_TO_TOKEN)
+                add(ent, tok, np.concatenate(mention_types))
                 rel = kg.relations_among(np.fromiter(node_of, dtype="int64"))
                 if len(rel):
                     head = np.array([node_of[h] for h in rel[:, 0]], dtype="int64")

@@ -25,6 +25,7 @@ def build_kogner_model(
     kg_relation_slots: int = 16,
     use_kg: bool = True,
     dropout: float = 0.1,
+    mention_dropout: float = 0.0,
     nO: Optional[int] = None,
 ) -> Model[List[Doc], List[Floats2d]]:
     """Build the KoGNER tagger.
@@ -35,6 +36,10 @@ def build_kogner_model(
     max_candidates: KG entities linked per mention (ambiguous aliases).
     kg_relation_slots: room for this many KG relation types.
     use_kg: False gives the same model with no KG nodes (the ablation baseline).
+    dropout: dropout in the graph layers.
+    mention_dropout: share of KG mentions left out of each training graph, so
+        that the model does not learn to trust a KG that covers the training
+        data better than new text (its gold mentions feed the KG).
     nO: number of BILUO tags, set by the component from its labels.
     """
     token_proj = Linear(nO=width)
@@ -58,6 +63,7 @@ def build_kogner_model(
             "window": window,
             "max_candidates": max_candidates,
             "kg_relation_slots": kg_relation_slots,
+            "mention_dropout": mention_dropout,
         },
         dims={"nO": nO},
     )
@@ -152,7 +158,8 @@ def forward(model: Model, docs: List[Doc], is_train: bool):
                 "with a KG ([initialize.components.<name>.kg]) or load a trained pipeline."
             )
     tokens, bp_tokens = token_proj(ops.flatten(tokvecs), is_train)
-    batch = build_graph_batch(docs, kg, model.attrs["window"], model.attrs["max_candidates"])
+    batch = build_graph_batch(docs, kg, model.attrs["window"], model.attrs["max_candidates"],
+                              model.attrs["mention_dropout"] if is_train else 0.0)
     bp_entities = None
     nodes = tokens
     if kg is not None and len(batch.entity_rows):

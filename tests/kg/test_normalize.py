@@ -1,4 +1,4 @@
-from spacy_kogner.kg.normalize import is_word_key, normalize_text, normalize_tokens
+from spacy_kogner.kg.normalize import alias_key, fold_plural, is_word_key, normalize_text, normalize_tokens
 
 
 def test_case_space_hyphen_and_quote_variants_share_a_key():
@@ -26,3 +26,11 @@ def test_token_keys_concatenate_to_the_alias_key():
 def test_word_keys_need_a_letter_or_digit():
     assert is_word_key("li") and is_word_key("5")
     assert not is_word_key("") and not is_word_key("(") and not is_word_key(",")
+
+
+def test_plural_endings_fold_to_the_singular():
+    assert fold_plural("seizures") == "seizure" and fold_plural("toxicities") == "toxicity"
+    assert alias_key("Gentamicins") == alias_key("gentamicin")
+    # short keys and -ss/-us/-is endings stay
+    for key in ("aids", "nos", "stress", "uterus", "psychosis"):
+        assert fold_plural(key) == key

@@ -147,3 +147,20 @@ def test_excluded_keys_drop_stop_word_aliases():
     table = KGTable.build(entities, np.zeros((2, 4), dtype="float32"), excluded_keys={"in", "of"})
     assert table.candidates("in") == () and table.candidates("of") == ()
     assert table.candidates("abc1") == (0,) and table.candidates("ATP-binding cassette 1") == (0,)
+
+
+def test_plural_and_singular_mentions_match_either_alias(kg):
+    assert [kg.ids[r] for r in kg.candidates("tumors")] == ["MESH:D014409"]
+    assert [kg.ids[r] for r in kg.candidates("Neoplasm")] == ["MESH:D014409"]
+    mentions = kg.find_mentions(words("benign tumors were seen"))
+    assert [(m.start, m.end) for m in mentions] == [(1, 2)]
+
+
+def test_tables_of_an_older_format_are_refused(tmp_path):
+    folder = tmp_path / "old"
+    shutil.copytree(TINY_KG, folder)
+    meta = json.loads((folder / "meta.json").read_text())
+    meta["format_version"] = 1
+    (folder / "meta.json").write_text(json.dumps(meta))
+    with pytest.raises(KGTableError, match="format_version 1"):
+        KGTable.from_disk(folder)

@@ -4,7 +4,8 @@ import spacy
 
 from spacy_kogner.kg import KGTable
 from spacy_kogner.ml.graph import (
-    ENTITY_TO_TOKEN, N_BASE_RELATIONS, TOKEN_NEXT, TOKEN_PREV, TOKEN_TO_ENTITY, build_graph_batch, doc_mentions,
+    ENTITY_TO_BEGIN, ENTITY_TO_INSIDE, ENTITY_TO_LAST, ENTITY_TO_UNIT, N_BASE_RELATIONS, TOKEN_NEXT, TOKEN_PREV,
+    TOKEN_TO_ENTITY, build_graph_batch, doc_mentions,
 )
 from tests.util import TINY_KG
 
@@ -41,7 +42,11 @@ def test_entity_nodes_mention_edges_and_kg_relations(nlp, kg):
     halo_node, pd_node = batch.n_tokens, batch.n_tokens + 1
     pd_tokens = [i for i, t in enumerate(doc) if t.text in ("Parkinson", "'s", "disease")]
     assert edges_of(batch, TOKEN_TO_ENTITY) == sorted([(0, halo_node), (6, halo_node)] + [(t, pd_node) for t in pd_tokens])
-    assert edges_of(batch, ENTITY_TO_TOKEN) == sorted((b, a) for a, b in edges_of(batch, TOKEN_TO_ENTITY))
+    # entity -> token edges are typed by the token's place in its mention
+    assert edges_of(batch, ENTITY_TO_UNIT) == [(halo_node, 0), (halo_node, 6)]
+    assert edges_of(batch, ENTITY_TO_BEGIN) == [(pd_node, pd_tokens[0])]
+    assert edges_of(batch, ENTITY_TO_INSIDE) == [(pd_node, t) for t in pd_tokens[1:-1]]
+    assert edges_of(batch, ENTITY_TO_LAST) == [(pd_node, pd_tokens[-1])]
     cid = N_BASE_RELATIONS + kg.relation_labels.index("CID")
     assert edges_of(batch, cid) == [(halo_node, pd_node), (pd_node, halo_node)]
     assert batch.edge_index.dtype == np.int64 and batch.edge_index.max() < batch.n_nodes
@@ -71,3 +76,18 @@ def test_abbreviation_is_looked_up_through_its_long_form(kg):
     mentions = doc_mentions(doc, kg)
     short_forms = [m for m in mentions if doc[m.start:m.end].text == "PAG"]
     assert len(short_forms) == 2 and all(m.entities == (pd,) for m in short_forms)
+
+
+def test_mention_dropout_leaves_out_mentions_reproducibly(nlp, kg):
+    from thinc.api import fix_random_seed
+
+    docs = [nlp.make_doc("naloxone and clonidine and haloperidol")] * 40
+    full = build_graph_batch(docs, kg, window=1, max_candidates=3)
+    fix_random_seed(0)
+    dropped = build_graph_batch(docs, kg, window=1, max_candidates=3, mention_dropout=0.5)
+    fix_random_seed(0)
+    again = build_graph_batch(docs, kg, window=1, max_candidates=3, mention_dropout=0.5)
+    n_full, n_dropped = (int((b.edge_type == TOKEN_TO_ENTITY).sum()) for b in (full, dropped))
+    assert n_full == 120 and 30 < n_dropped < 90
+    assert np.array_equal(dropped.edge_index, again.edge_index)
+    assert np.array_equal(edges_of(dropped, TOKEN_NEXT), edges_of(full, TOKEN_NEXT))  # only KG edges go

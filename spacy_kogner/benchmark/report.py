@@ -1,0 +1,206 @@
+"""Aggregate the recorded runs into `results.json` and `RESULTS.md`: test
+P/R/F1 per setting and system (mean and spread over seeds), per type, KG gain,
+cross-corpus scores, speed and size, and each target met or missed by how much.
+`notes.md` beside them (hand-written: what was tried) is carried into both."""
+from collections import defaultdict
+from pathlib import Path
+from statistics import mean, pstdev
+from typing import Any, Dict, List, Optional, Sequence
+
+import srsly
+
+from .plan import KOGNER, NO_KG, SYSTEMS
+
+NOTES_FILE = "notes.md"
+
+
+def load_runs(results: Path) -> List[Dict[str, Any]]:
+    """Every run record under results/runs, sorted by id."""
+    return [srsly.read_json(p) for p in sorted((results / "runs").glob("*.json"))]
+
+
+def _stat(values: Sequence[float]) -> Dict[str, Any]:
+    return {"mean": round(mean(values), 2), "std": round(pstdev(values), 2) if len(values) > 1 else 0.0,
+            "values": list(values)}
+
+
+def summarize(runs: List[Dict[str, Any]]) -> Dict[str, Dict[str, Dict[str, Any]]]:
+    """summary[setting][system]: test and cross scores over seeds, dev score, cost."""
+    groups: Dict[str, Dict[str, List[Dict]]] = defaultdict(lambda: defaultdict(list))
+    for run in runs:
+        groups[run["setting"]][run["system"]].append(run)
+    summary: Dict[str, Dict[str, Dict[str, Any]]] = {}
+    for setting, systems in groups.items():
+        summary[setting] = {}
+        for system in sorted(systems, key=lambda s: SYSTEMS.index(s) if s in SYSTEMS else len(SYSTEMS)):
+            group = sorted(systems[system], key=lambda r: r["seed"])
+            tests = [r["eval"]["test"] for r in group]
+            labels = sorted({label for t in tests for label in t["per_type"]})
+            entry: Dict[str, Any] = {
+                "seeds": [r["seed"] for r in group],
+                "f": _stat([t["f"] for t in tests]),
+                "p": round(mean(t["p"] for t in tests), 2),
+                "r": round(mean(t["r"] for t in tests), 2),
+                "per_type": {label: _stat([t["per_type"][label]["f"] for t in tests if label in t["per_type"]])
+                             for label in labels},
+            }
+            if all("train" in r for r in group):
+                entry["dev_f"] = round(mean(r["train"]["dev_f"] for r in group), 2)
+                entry["train_seconds"] = round(mean(r["train"]["seconds"] for r in group), 1)
+                entry["train_peak_rss_mb"] = max(r["train"]["peak_rss_mb"] for r in group)
+                entry["steps"] = group[0]["train"]["steps"]
+            if all("cross" in r["eval"] for r in group):
+                crosses = [r["eval"]["cross"] for r in group]
+                entry["cross"] = {"labels": crosses[0]["labels"], "f": _stat([c["f"] for c in crosses]),
+                                  "p": round(mean(c["p"] for c in crosses), 2),
+                                  "r": round(mean(c["r"] for c in crosses), 2)}
+            entry["eval_words_per_s"] = round(mean(r["eval"]["speed"]["words_per_s"] for r in group))
+            summary[setting][system] = entry
+    return summary
+
+
+def kg_gains(runs: List[Dict[str, Any]]) -> Dict[str, Dict[str, Any]]:
+    """kogner minus no-kg test F1 per setting, paired by seed (and cross-corpus)."""
+    by_key = {(r["setting"], r["seed"], r["system"]): r for r in runs}
+    gains: Dict[str, Dict[str, Any]] = {}
+    for setting in sorted({r["setting"] for r in runs}):
+        seeds = sorted({s for (st, s, sy) in by_key if st == setting and sy == KOGNER and (st, s, NO_KG) in by_key})
+        if not seeds:
+            continue
+        pairs = [(by_key[(setting, s, KOGNER)]["eval"], by_key[(setting, s, NO_KG)]["eval"]) for s in seeds]
+        gains[setting] = {"seeds": seeds, "test_f": _stat([round(k["test"]["f"] - n["test"]["f"], 2) for k, n in pairs])}
+        if all("cross" in k and "cross" in n for k, n in pairs):
+            gains[setting]["cross_f"] = _stat([round(k["cross"]["f"] - n["cross"]["f"], 2) for k, n in pairs])
+    return gains
+
+
+def _target(name: str, value: Optional[float], goal: float, higher: bool = True, unit: str = "",
+            missing: str = "not measured", strict: bool = False) -> Dict[str, Any]:
+    op = (">" if strict else ">=") if higher else "<="
+    if value is None:
+        return {"target": name, "goal": f"{op} {goal}{unit}", "value": None, "met": None, "status": missing}
+    met = (value > goal if strict else value >= goal) if higher else value <= goal
+    gap = round(value - goal, 3)
+    status = "met" if met else (f"missed by {abs(gap)}{unit}" if gap else "missed (equal to the bound)")
+    return {"target": name, "goal": f"{op} {goal}{unit}", "value": value, "met": met, "status": status}
+
+
+def targets(summary: Dict, gains: Dict, speed: Optional[Dict]) -> List[Dict[str, Any]]:
+    """The issue's targets, each with its measured value and status."""
+    def f_of(setting: str, label: Optional[str] = None) -> Optional[float]:
+        entry = summary.get(setting, {}).get(KOGNER)
+        if entry is None:
+            return None
+        if label is None:
+            return entry["f"]["mean"]
+        return entry["per_type"].get(label, {}).get("mean")
+
+    def gain_of(setting: str, key: str = "test_f") -> Optional[float]:
+        return gains.get(setting, {}).get(key, {}).get("mean")
+
+    cpu = (speed or {}).get("cpu", {})
+    gpu = (speed or {}).get("gpu", {})
+    no_gpu = "not measured: no GPU was lent to this run"
+    full_kogner_train = summary.get("bc5cdr-full", {}).get(KOGNER, {})
+    gpu_train_minutes = None
+    if speed and speed.get("machine", {}).get("gpu") and "train_seconds" in full_kogner_train:
+        gpu_train_minutes = round(full_kogner_train["train_seconds"] / 60, 1)
+    kogner_cpu = cpu.get(KOGNER, {})
+    size = (speed or {}).get("size", {})
+    return [
+        _target("BC5CDR test F1, kogner", f_of("bc5cdr-full"), 90.0),
+        _target("BC5CDR test F1 Chemical, kogner", f_of("bc5cdr-full", "Chemical"), 93.0),
+        _target("BC5CDR test F1 Disease, kogner", f_of("bc5cdr-full", "Disease"), 85.0),
+        _target("NCBI-disease test F1, kogner", f_of("ncbi-full"), 88.0),
+        _target("KG gain (kogner - no-kg), BC5CDR full", gain_of("bc5cdr-full"), 2.0),
+        _target("KG gain, BC5CDR train_fraction 0.1", gain_of("bc5cdr-0.1"), 5.0),
+        _target("KG gain, cross-corpus BC5CDR -> NCBI-disease", gain_of("bc5cdr-full", "cross_f"), 0.0, strict=True),
+        _target("CPU inference words/s, kogner", kogner_cpu.get("words_per_s"), 3000),
+        _target("kogner/no-kg inference time ratio (CPU)", cpu.get("kg_time_ratio"), 1.15, higher=False),
+        _target("GPU inference words/s, kogner", gpu.get(KOGNER, {}).get("words_per_s"), 30000, missing=no_gpu),
+        _target("GPU training time, BC5CDR full (min)", gpu_train_minutes, 10.0, higher=False, missing=no_gpu),
+        _target("pipeline load time (s)", kogner_cpu.get("load_seconds"), 5.0, higher=False),
+        _target("peak RSS, load + annotate test (MB)", kogner_cpu.get("peak_rss_mb"), 1536.0, higher=False),
+        _target("package size (MB)", size.get("wheel_mb"), 200.0, higher=False),
+    ]
+
+
+def write_report(results: Path, command: str) -> Dict[str, Any]:
+    """Write results.json and RESULTS.md from runs/, speed.json and notes.md."""
+    runs = load_runs(results)
+    speed_path = results / "speed.json"
+    speed = srsly.read_json(speed_path) if speed_path.exists() else None
+    notes_path = results / NOTES_FILE
+    notes = notes_path.read_text(encoding="utf8") if notes_path.exists() else ""
+    summary = summarize(runs)
+    gains = kg_gains(runs)
+    machine = (speed or {}).get("machine") or (runs[0]["eval"]["machine"] if runs else {})
+    report = {
+        "report_command": command,
+        "run_commands": sorted({r["command"] for r in runs}),
+        "machine": machine,
+        "summary": summary,
+        "kg_gain": gains,
+        "speed": speed,
+        "targets": targets(summary, gains, speed),
+        "runs": runs,
+        "notes": notes,
+    }
+    srsly.write_json(results / "results.json", report)
+    (results / "RESULTS.md").write_text(render_markdown(report), encoding="utf8")
+    return report
+
+
+def _pm(stat: Dict[str, Any]) -> str:
+    return f"{stat['mean']:.2f}" + (f" ± {stat['std']:.2f}" if len(stat["values"]) > 1 else "")
+
+
+def render_markdown(report: Dict[str, Any]) -> str:
+    """The Markdown tables of a report."""
+    machine = report["machine"] or {}
+    lines = ["# KoGNER benchmark results", "",
+             "Written by `python -m spacy_kogner benchmark` from the run records in `runs/`; "
+             "test-set scores are entity-level micro P/R/F1 (%), one evaluation per configuration; "
+             "model selection used the dev split only.", ""]
+    if machine:
+        lines += [f"Machine: {machine.get('cpu')}, {machine.get('cpu_cores')} cores, {machine.get('memory_gb')} GB RAM, "
+                  f"GPU: {machine.get('gpu') or 'none'}; torch {machine.get('torch')}, spaCy {machine.get('spacy')}.", ""]
+    lines += ["Commands:", ""] + [f"    {c}" for c in report["run_commands"]] + [""]
+    lines += ["## Test scores", "",
+              "| setting | system | seeds | P | R | F1 | per type F1 | dev F1 | steps | train time (min) | train peak RSS (MB) |",
+              "|---|---|---|---|---|---|---|---|---|---|---|"]
+    for setting, systems in report["summary"].items():
+        for system, entry in systems.items():
+            per_type = ", ".join(f"{label} {_pm(stat)}" for label, stat in entry["per_type"].items())
+            train_min = f"{entry['train_seconds'] / 60:.1f}" if "train_seconds" in entry else "-"
+            lines.append(
+                f"| {setting} | {system} | {len(entry['seeds'])} | {entry['p']:.2f} | {entry['r']:.2f} | "
+                f"**{_pm(entry['f'])}** | {per_type} | {entry.get('dev_f', '-')} | "
+                f"{entry.get('steps', {}).get('max_steps', '-')} | {train_min} | {entry.get('train_peak_rss_mb', '-')} |")
+    lines += ["", "## KG gain (kogner minus no-kg, paired by seed)", "", "| setting | test F1 gain | cross-corpus F1 gain |", "|---|---|---|"]
+    for setting, gain in report["kg_gain"].items():
+        cross = _pm(gain["cross_f"]) if "cross_f" in gain else "-"
+        lines.append(f"| {setting} | {_pm(gain['test_f'])} | {cross} |")
+    cross_rows = [(s, sy, e["cross"]) for s, systems in report["summary"].items() for sy, e in systems.items() if "cross" in e]
+    if cross_rows:
+        lines += ["", "## Cross-corpus (trained on the setting's corpus, scored on the NCBI-disease test split, its labels only)", "",
+                  "| setting | system | labels | P | R | F1 |", "|---|---|---|---|---|---|"]
+        lines += [f"| {s} | {sy} | {', '.join(c['labels'])} | {c['p']:.2f} | {c['r']:.2f} | {_pm(c['f'])} |" for s, sy, c in cross_rows]
+    speed = report.get("speed")
+    if speed:
+        lines += ["", f"## Speed and size ({speed['setting']}, seed {speed['seed']}; `nlp.pipe` over the BC5CDR test texts, "
+                      "median of the timed passes, fresh process per pipeline)", "",
+                  "| device | system | words/s | load (s) | peak RSS (MB) |", "|---|---|---|---|---|"]
+        for device in ("cpu", "gpu"):
+            for system, m in speed.get(device, {}).items():
+                if isinstance(m, dict):
+                    lines.append(f"| {device} | {system} | {m['words_per_s']} | {m['load_seconds'] if m['load_seconds'] is not None else '-'} | {m['peak_rss_mb']} |")
+        size = speed.get("size", {})
+        lines += ["", f"kogner/no-kg time ratio (CPU): {speed.get('cpu', {}).get('kg_time_ratio', '-')}; "
+                      f"kogner pipeline folder {size.get('pipeline_folder_mb')} MB, wheel {size.get('wheel_mb')} MB, "
+                      f"KG table {size.get('kg_table_mb')} MB; KG build {speed.get('kg_build_seconds')} s."]
+    lines += ["", "## Targets", "", "| target | goal | value | status |", "|---|---|---|---|"]
+    lines += [f"| {t['target']} | {t['goal']} | {t['value'] if t['value'] is not None else '-'} | {t['status']} |" for t in report["targets"]]
+    if report["notes"]:
+        lines += ["", report["notes"].strip()]
+    return "\n".join(lines) + "\n"

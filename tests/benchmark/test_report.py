@@ -1,0 +1,69 @@
+import srsly
+
+from spacy_kogner.benchmark.report import kg_gains, summarize, targets, write_report
+
+
+def record(setting, seed, system, f, chem, dis, cross=None, train=True):
+    test = {"p": f, "r": f, "f": f, "per_type": {"Chemical": {"p": chem, "r": chem, "f": chem},
+                                                   "Disease": {"p": dis, "r": dis, "f": dis}}}
+    run = {"run_id": f"{setting}-s{seed}-{system}", "setting": setting, "seed": seed, "system": system,
+           "command": "python -m spacy_kogner benchmark", "eval": {"test": test, "speed": {"words_per_s": 100},
+                                                                   "machine": {"cpu": "test cpu"}}}
+    if cross is not None:
+        run["eval"]["cross"] = {"labels": ["Disease"], "p": cross, "r": cross, "f": cross}
+    if train:
+        run["train"] = {"dev_f": f + 1, "seconds": 60.0, "peak_rss_mb": 900.0, "steps": {"max_steps": 10}}
+    return run
+
+
+RUNS = [
+    record("bc5cdr-full", 0, "kogner", 91.0, 94.0, 86.0, cross=70.0),
+    record("bc5cdr-full", 0, "no-kg", 88.0, 92.0, 83.0, cross=68.0),
+    record("bc5cdr-full", 0, "dictionary", 60.0, 65.0, 55.0, cross=40.0, train=False),
+    record("bc5cdr-0.1", 0, "kogner", 80.0, 84.0, 75.0),
+    record("bc5cdr-0.1", 1, "kogner", 82.0, 86.0, 77.0),
+    record("bc5cdr-0.1", 0, "no-kg", 76.0, 80.0, 71.0),
+    record("bc5cdr-0.1", 1, "no-kg", 78.0, 82.0, 73.0),
+]
+
+
+def test_summary_means_spreads_and_costs():
+    summary = summarize(RUNS)
+    low = summary["bc5cdr-0.1"]["kogner"]
+    assert low["f"] == {"mean": 81.0, "std": 1.0, "values": [80.0, 82.0]}
+    assert low["per_type"]["Chemical"]["mean"] == 85.0 and low["dev_f"] == 82.0
+    assert summary["bc5cdr-full"]["dictionary"].get("dev_f") is None
+    assert summary["bc5cdr-full"]["kogner"]["cross"]["f"]["mean"] == 70.0
+    assert list(summary["bc5cdr-full"]) == ["kogner", "no-kg", "dictionary"]
+
+
+def test_kg_gain_is_paired_by_seed():
+    gains = kg_gains(RUNS)
+    assert gains["bc5cdr-0.1"]["test_f"]["values"] == [4.0, 4.0]
+    assert gains["bc5cdr-full"]["test_f"]["mean"] == 3.0 and gains["bc5cdr-full"]["cross_f"]["mean"] == 2.0
+
+
+def test_targets_report_met_missed_and_unmeasured():
+    speed = {"machine": {"gpu": None}, "cpu": {"kogner": {"words_per_s": 2500, "load_seconds": 2.0, "peak_rss_mb": 1000.0},
+                                               "kg_time_ratio": 1.1}, "gpu": {}, "size": {"wheel_mb": 120.0}}
+    by_name = {t["target"]: t for t in targets(summarize(RUNS), kg_gains(RUNS), speed)}
+    assert by_name["BC5CDR test F1, kogner"]["met"] is True
+    assert by_name["KG gain, BC5CDR train_fraction 0.1"]["status"] == "missed by 1.0"
+    assert by_name["CPU inference words/s, kogner"]["status"] == "missed by 500"
+    assert by_name["kogner/no-kg inference time ratio (CPU)"]["met"] is True
+    assert by_name["NCBI-disease test F1, kogner"]["met"] is None
+    assert by_name["GPU inference words/s, kogner"]["status"].startswith("not measured: no GPU")
+    assert by_name["KG gain, cross-corpus BC5CDR -> NCBI-disease"]["goal"] == "> 0.0"
+
+
+def test_write_report_files(tmp_path):
+    (tmp_path / "runs").mkdir()
+    for run in RUNS:
+        srsly.write_json(tmp_path / "runs" / f"{run['run_id']}.json", run)
+    (tmp_path / "notes.md").write_text("## Notes\n\nTried things.\n")
+    report = write_report(tmp_path, "python -m spacy_kogner benchmark-report")
+    saved = srsly.read_json(tmp_path / "results.json")
+    assert saved["summary"] == report["summary"] and len(saved["runs"]) == len(RUNS)
+    markdown = (tmp_path / "RESULTS.md").read_text()
+    assert "| bc5cdr-0.1 | kogner | 2 |" in markdown and "**81.00 ± 1.00**" in markdown
+    assert "## Targets" in markdown and "Tried things." in markdown
