@@ -30,6 +30,7 @@ max_candidates = 3
 kg_relation_slots = 16
 use_kg = true
 dropout = 0.1
+mention_dropout = 0.2
 nO = null
 
 [model.tok2vec]
