@@ -46,6 +46,9 @@ setup(
         ],
         "spacy_architectures": ["spacy_kogner.KoGNER.v1 = spacy_kogner.ml.kogner:build_kogner_model"],
         "spacy_misc": ["spacy_kogner.KGTableLoader.v1 = spacy_kogner.kg.loaders:create_kg_table_loader"],
+        "spacy_callbacks": [
+            "spacy_kogner.cpu_bf16_inference.v1 = spacy_kogner.pipeline.inference:create_cpu_bf16_inference"
+        ],
         "spacy_span_getters": [
             "spacy_kogner.byte_budget_strided_spans.v1 = spacy_kogner.ml.span_getters:configure_byte_budget_strided_spans"
         ],

@@ -11,6 +11,7 @@ EXPECTED = {
     "spacy_architectures": {"spacy_kogner.KoGNER.v1"},
     "spacy_misc": {"spacy_kogner.KGTableLoader.v1"},
     "spacy_tokenizers": {"spacy_kogner.SciSpacyTokenizer.v1"},
+    "spacy_callbacks": {"spacy_kogner.cpu_bf16_inference.v1"},
 }
 
 
@@ -32,6 +33,7 @@ def test_registry_resolves_names_in_a_fresh_process():
         "registry.architectures.get('spacy_kogner.KoGNER.v1')\n"
         "registry.misc.get('spacy_kogner.KGTableLoader.v1')\n"
         "registry.tokenizers.get('spacy_kogner.SciSpacyTokenizer.v1')\n"
+        "registry.callbacks.get('spacy_kogner.cpu_bf16_inference.v1')\n"
         "assert Language.has_factory('kogner_ner') and Language.has_factory('abbreviation_detector')\n"
         "print('ok')\n"
     )

@@ -148,6 +148,23 @@ def machine_description() -> Dict[str, Any]:
     }
 
 
+def code_version() -> Dict[str, Any]:
+    """spacy_kogner's version and, in a git checkout, its commit (with a '+' if the tree has changes)."""
+    from .. import __version__
+
+    root = Path(__file__).resolve().parents[2]
+    commit = None
+    try:
+        head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True)
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=root,
+                               capture_output=True, text=True)
+        if head.returncode == 0:
+            commit = head.stdout.strip() + ("+" if dirty.stdout.strip() else "")
+    except OSError:
+        pass
+    return {"spacy_kogner": __version__, "commit": commit}
+
+
 def run_measured(cmd: List[str], log_path: Optional[Path] = None, env: Optional[Dict[str, str]] = None) -> Dict[str, Any]:
     """Run a command to completion; its wall time, exit code and peak RSS (of the
     child and the descendants it waited for), stdout+stderr appended to log_path."""

@@ -12,7 +12,7 @@ from typing import Any, Callable, Dict, List, Optional
 import srsly
 
 from .plan import CNN, DICTIONARY, KOGNER, NO_KG, PUBTATOR_CORPORA, TRAINED_SYSTEMS, Run, Setting
-from .measure import run_measured
+from .measure import code_version, run_measured
 
 
 class BenchmarkError(RuntimeError):
@@ -226,6 +226,7 @@ class BenchmarkRunner:
             "system": run.system,
             "setting_spec": run.setting.as_dict(),
             "command": command,
+            "code": code_version(),
             "labels": data["labels"],
             "kg_build_seconds": data["kg_build"]["seconds"],
             "kg_coverage": data["kg_stats"].get("coverage"),

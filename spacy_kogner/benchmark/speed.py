@@ -1,12 +1,15 @@
 """Speed and size of the trained pipelines of one setting: inference words/s
 (kogner and no-kg measured back to back, in fresh processes), load time, peak
-memory, package size and KG build time, written to `<results>/speed.json`."""
+memory, package size and KG build time, written to `<results>/speed.json`. On
+a CPU with native bf16, kogner and no-kg are also scored and timed with
+`spacy_kogner.cpu_bf16_inference.v1` applied."""
 import tempfile
 from pathlib import Path
 from typing import Any, Dict
 
 import srsly
 
+from ..pipeline.inference import cpu_has_native_bf16
 from .measure import folder_size_mb, machine_description
 from .plan import CNN, DICTIONARY, KOGNER, NO_KG, Run, Setting
 from .runner import BenchmarkRunner, python_module
@@ -23,23 +26,28 @@ def measure_speed_and_size(runner: BenchmarkRunner, setting: Setting, seed: int,
     test = Path(data["corpus"]) / "test.spacy"
     result: Dict[str, Any] = {"setting": setting.name, "seed": seed, "command": command,
                               "machine": machine_description(), "cpu": {}, "gpu": {}}
-    devices = [("cpu", -1)] + ([("gpu", 0)] if torch.cuda.is_available() else [])
-    for device, gpu_id in devices:
+    devices = [("cpu", -1, [])] + ([("gpu", 0, [])] if torch.cuda.is_available() else [])
+    if cpu_has_native_bf16():
+        # bf16 inference is its own configuration: scored on the test split once, and timed
+        devices.append(("cpu_bf16", -1, ["--cpu-bf16"]))
+        result["cpu_bf16"] = {}
+    for device, gpu_id, flags in devices:
         for system in SPEED_SYSTEMS:
             run = Run(setting, seed, system)
             model_best = runner.model_dir(run) / "model-best"
             if system == DICTIONARY:
-                if device == "gpu":
+                if device != "cpu":
                     continue
                 source = ["--dictionary", data["kg"], "--labels", ",".join(data["labels"])]
-            elif model_best.exists():
+            elif model_best.exists() and (system != CNN or device != "cpu_bf16"):
                 source = ["--model", model_best]
             else:
                 continue
             out = runner.paths.work / "speed" / f"{run.run_id}-{device}.json"
+            scores = "--scores" if device == "cpu_bf16" else "--no-scores"
             step = runner.step(f"{run.run_id}-speed-{device}",
                                python_module("spacy_kogner", "benchmark-eval", test, "--output", out, *source,
-                                             "--no-scores", "--speed-repeats", repeats, "--gpu-id", gpu_id))
+                                             scores, *flags, "--speed-repeats", repeats, "--gpu-id", gpu_id))
             measured = srsly.read_json(out)
             result[device][system] = {
                 "words_per_s": measured["speed"]["words_per_s"],
@@ -49,8 +57,10 @@ def measure_speed_and_size(runner: BenchmarkRunner, setting: Setting, seed: int,
                 "peak_rss_mb": measured["peak_rss_mb"],
                 "process_seconds": step["seconds"],
             }
-    for device in ("cpu", "gpu"):
-        timings = result[device]
+            if "test" in measured:
+                result[device][system]["test"] = measured["test"]
+    for device in ("cpu", "gpu", "cpu_bf16"):
+        timings = result.get(device, {})
         if KOGNER in timings and NO_KG in timings:
             timings["kg_time_ratio"] = round(timings[NO_KG]["words_per_s"] / timings[KOGNER]["words_per_s"], 3)
     kogner_best = runner.model_dir(Run(setting, seed, KOGNER)) / "model-best"

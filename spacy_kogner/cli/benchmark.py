@@ -18,6 +18,7 @@ from ..benchmark.plan import KOGNER, NO_KG, SYSTEMS, plan_runs, select_settings
 from ..benchmark.report import write_report
 from ..benchmark.runner import BenchmarkError, BenchmarkOptions, BenchmarkPaths, BenchmarkRunner
 from ..benchmark.speed import measure_speed_and_size
+from ..pipeline.inference import cpu_has_native_bf16, create_cpu_bf16_inference
 from .app import app
 
 
@@ -116,17 +117,23 @@ def benchmark_eval(
     speed_repeats: int = typer.Option(1, help="Timed passes of nlp.pipe over the test texts (median reported)"),
     scores: bool = typer.Option(True, help="Score the test split (off: speed, load time and memory only)"),
     gpu_id: int = typer.Option(-1, help="GPU id for inference (-1: CPU)"),
+    cpu_bf16: bool = typer.Option(False, help="Apply spacy_kogner.cpu_bf16_inference.v1 after loading"),
 ) -> None:
     """Load one pipeline in this (fresh) process; score it and time nlp.pipe."""
     if (model is None) == (dictionary is None):
         msg.fail("Give exactly one of --model and --dictionary", exits=1)
     if model is not None:
         nlp, load_seconds = load_pipeline(model, gpu_id)
+        if cpu_bf16:
+            if not cpu_has_native_bf16():
+                msg.fail("--cpu-bf16: this CPU has no native bf16 (avx512_bf16/amx_bf16)", exits=1)
+            create_cpu_bf16_inference()(nlp)
     else:
         nlp, load_seconds = dictionary_pipeline(dictionary, _split_csv(labels)), None
     examples = read_examples(nlp, test)
     result = {"model": model or f"dictionary:{dictionary}", "test_file": str(test), "load_seconds": load_seconds,
-              "device": f"gpu {gpu_id}" if gpu_id >= 0 else "cpu", "machine": machine_description()}
+              "device": f"gpu {gpu_id}" if gpu_id >= 0 else ("cpu, bf16" if cpu_bf16 else "cpu"),
+              "machine": machine_description()}
     if scores:
         result["test"] = ner_scores(nlp, examples)
         if cross_test is not None:

@@ -1,0 +1,45 @@
+import numpy as np
+import pytest
+
+from spacy_kogner.pipeline import inference
+from spacy_kogner.pipeline.inference import cpu_has_native_bf16, create_cpu_bf16_inference
+
+
+def test_native_bf16_is_read_from_the_cpu_flags(tmp_path, monkeypatch):
+    cpuinfo = tmp_path / "cpuinfo"
+    monkeypatch.setattr(inference, "CPUINFO", cpuinfo)
+    cpuinfo.write_text("processor\t: 0\nflags\t\t: fpu sse avx2 avx512f avx512_bf16\n")
+    assert cpu_has_native_bf16()
+    cpuinfo.write_text("processor\t: 0\nflags\t\t: fpu sse avx2 avx512f\n")
+    assert not cpu_has_native_bf16()
+    monkeypatch.setattr(inference, "CPUINFO", tmp_path / "missing")
+    assert not cpu_has_native_bf16()
+
+
+@pytest.mark.parametrize("native", [True, False])
+def test_bf16_inference_keeps_float32_outputs_and_training(trained_dir, monkeypatch, native):
+    import spacy
+
+    monkeypatch.setattr(inference, "cpu_has_native_bf16", lambda: native)
+    nlp = spacy.load(trained_dir)
+    text = "Naloxone reverses the antihypertensive effect of clonidine ."
+    before = [(e.start, e.end, e.label_) for e in nlp(text).ents]
+    create_cpu_bf16_inference()(nlp)
+    trf = nlp.get_pipe("transformer")
+    assert (trf.predict.__name__ == "predict") and (hasattr(trf.predict, "__wrapped__") is native)
+    doc = nlp(text)
+    assert all(t.dtype == np.float32 for t in doc._.trf_data.tensors)
+    assert [(e.start, e.end, e.label_) for e in doc.ents] == before  # the overfitted tiny model agrees
+    from spacy.training import Example
+
+    losses = nlp.update([Example.from_dict(nlp.make_doc(text), {"entities": [(0, 8, "Chemical")]})])
+    assert np.isfinite(losses["kogner_ner"])
+
+
+def test_disabled_callback_changes_nothing(trained_dir, monkeypatch):
+    import spacy
+
+    monkeypatch.setattr(inference, "cpu_has_native_bf16", lambda: True)
+    nlp = spacy.load(trained_dir)
+    create_cpu_bf16_inference(enabled=False)(nlp)
+    assert not hasattr(nlp.get_pipe("transformer").predict, "__wrapped__")
