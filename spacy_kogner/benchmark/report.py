@@ -12,6 +12,8 @@ import srsly
 from .plan import KOGNER, NO_KG, SYSTEMS
 
 NOTES_FILE = "notes.md"
+README_BEGIN = "<!-- benchmark-results:begin -->"
+README_END = "<!-- benchmark-results:end -->"
 
 
 def load_runs(results: Path) -> List[Dict[str, Any]]:
@@ -131,8 +133,9 @@ def targets(summary: Dict, gains: Dict, speed: Optional[Dict]) -> List[Dict[str,
     ]
 
 
-def write_report(results: Path, command: str) -> Dict[str, Any]:
-    """Write results.json and RESULTS.md from runs/, speed.json and notes.md."""
+def write_report(results: Path, command: str, readme: Optional[Path] = None) -> Dict[str, Any]:
+    """Write results.json and RESULTS.md from runs/, speed.json and notes.md;
+    with `readme`, also replace the tables between its benchmark-results markers."""
     runs = load_runs(results)
     speed_path = results / "speed.json"
     speed = srsly.read_json(speed_path) if speed_path.exists() else None
@@ -153,8 +156,22 @@ def write_report(results: Path, command: str) -> Dict[str, Any]:
         "notes": notes,
     }
     srsly.write_json(results / "results.json", report)
-    (results / "RESULTS.md").write_text(render_markdown(report), encoding="utf8")
+    markdown = render_markdown(report)
+    (results / "RESULTS.md").write_text(markdown, encoding="utf8")
+    if readme is not None:
+        update_readme(readme, markdown, results)
     return report
+
+
+def update_readme(readme: Path, markdown: str, results: Path) -> None:
+    """Put the result tables (not the notes) between the README's markers."""
+    text = readme.read_text(encoding="utf8")
+    if README_BEGIN not in text or README_END not in text:
+        raise ValueError(f"{readme} has no {README_BEGIN} ... {README_END} markers for the benchmark tables")
+    body = markdown.split("\n", 1)[1].split("\n## Notes", 1)[0].replace("\n## ", "\n#### ")
+    block = f"{README_BEGIN}\n_From `{results.as_posix()}/RESULTS.md`._\n{body.rstrip()}\n{README_END}"
+    head, rest = text.split(README_BEGIN, 1)
+    readme.write_text(head + block + rest.split(README_END, 1)[1], encoding="utf8")
 
 
 def _pm(stat: Dict[str, Any]) -> str:

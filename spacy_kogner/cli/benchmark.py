@@ -61,6 +61,7 @@ def benchmark(
     kg_epochs: int = typer.Option(20, help="TransE epochs"),
     max_steps: Optional[int] = typer.Option(None, help="Override every setting's step budget (quick runs only)"),
     force: bool = typer.Option(False, help="Redo runs that are already recorded"),
+    readme: Optional[Path] = typer.Option(None, help="README whose benchmark-results markers get the tables"),
 ) -> None:
     """Train and score every (setting, seed, system), measure speed and size, write the reports."""
     command = command_line(ctx)
@@ -89,7 +90,7 @@ def benchmark(
         if full is not None and all(runner.record_path(r).exists() for r in runs
                                     if r.setting.name == "bc5cdr-full" and r.system in (KOGNER, NO_KG)):
             measure_speed_and_size(runner, full.setting, full.seed, command)
-    write_report(results, command)
+    write_report(results, command, readme)
     msg.good(f"Wrote {results / 'results.json'} and {results / 'RESULTS.md'}")
     if failed:
         msg.fail(f"{len(failed)} run(s) failed: {', '.join(failed)}", exits=1)
@@ -99,9 +100,10 @@ def benchmark(
 def benchmark_report(
     ctx: typer.Context,
     results: Path = typer.Option(Path("benchmarks"), help="Folder with runs/ (and speed.json)"),
+    readme: Optional[Path] = typer.Option(None, help="README whose benchmark-results markers get the tables"),
 ) -> None:
     """Rewrite results.json and RESULTS.md from the recorded runs."""
-    write_report(results, command_line(ctx))
+    write_report(results, command_line(ctx), readme)
     msg.good(f"Wrote {results / 'results.json'} and {results / 'RESULTS.md'}")
 
 

@@ -1,3 +1,4 @@
+import pytest
 import srsly
 
 from spacy_kogner.benchmark.report import kg_gains, summarize, targets, write_report
@@ -67,3 +68,21 @@ def test_write_report_files(tmp_path):
     markdown = (tmp_path / "RESULTS.md").read_text()
     assert "| bc5cdr-0.1 | kogner | 2 |" in markdown and "**81.00 ± 1.00**" in markdown
     assert "## Targets" in markdown and "Tried things." in markdown
+
+
+def test_readme_tables_between_markers(tmp_path):
+    (tmp_path / "runs").mkdir()
+    for run in RUNS:
+        srsly.write_json(tmp_path / "runs" / f"{run['run_id']}.json", run)
+    (tmp_path / "notes.md").write_text("## Notes\n\nTried things.\n")
+    readme = tmp_path / "README.md"
+    readme.write_text("# Title\n\n<!-- benchmark-results:begin -->\nold\n<!-- benchmark-results:end -->\n\n## After\n")
+    write_report(tmp_path, "cmd", readme)
+    text = readme.read_text()
+    assert "old" not in text and "#### Test scores" in text and "**81.00 ± 1.00**" in text
+    assert "Tried things." not in text and text.endswith("<!-- benchmark-results:end -->\n\n## After\n")
+    write_report(tmp_path, "cmd", readme)
+    assert readme.read_text() == text  # idempotent
+    readme.write_text("# no markers\n")
+    with pytest.raises(ValueError, match="markers"):
+        write_report(tmp_path, "cmd", readme)
