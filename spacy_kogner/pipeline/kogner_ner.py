@@ -1,5 +1,6 @@
 """The `kogner_ner` component: KG-augmented NER with BILUO decoding, KG linking
 of predicted entities and per-entity confidence scores."""
+from functools import partial
 from itertools import islice
 from pathlib import Path
 from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Tuple, Union
@@ -52,6 +53,7 @@ DEFAULT_SPANS_KEY = "kogner"
         "model": DEFAULT_MODEL,
         "spans_key": DEFAULT_SPANS_KEY,
         "link_entities": True,
+        "learn_rate_scale": 1.0,
         "scorer": {"@scorers": "spacy.ner_scorer.v1"},
     },
     default_score_weights={"ents_f": 1.0, "ents_p": 0.0, "ents_r": 0.0, "ents_per_type": None},
@@ -62,6 +64,7 @@ def make_kogner_ner(
     model: Model[List[Doc], List[Floats2d]],
     spans_key: str,
     link_entities: bool,
+    learn_rate_scale: float,
     scorer: Optional[Callable],
 ) -> "KoGNERecognizer":
     """Create a kogner_ner component.
@@ -69,8 +72,12 @@ def make_kogner_ner(
     spans_key: doc.spans key of the predicted entities with their scores
         (doc.spans[spans_key].attrs["scores"]).
     link_entities: set ent.kb_id_ to a KG entity of the same type as the prediction.
+    learn_rate_scale: this component's weights learn at the optimizer's rate times
+        this; a transformer behind a listener updates its own weights at the
+        optimizer's rate, so the freshly initialised head can learn faster.
     """
-    return KoGNERecognizer(nlp.vocab, model, name, spans_key=spans_key, link_entities=link_entities, scorer=scorer)
+    return KoGNERecognizer(nlp.vocab, model, name, spans_key=spans_key, link_entities=link_entities,
+                           learn_rate_scale=learn_rate_scale, scorer=scorer)
 
 
 class KoGNERecognizer(TrainablePipe):
@@ -84,6 +91,7 @@ class KoGNERecognizer(TrainablePipe):
         *,
         spans_key: str = DEFAULT_SPANS_KEY,
         link_entities: bool = True,
+        learn_rate_scale: float = 1.0,
         scorer: Optional[Callable] = None,
     ):
         self.vocab = vocab
@@ -95,6 +103,7 @@ class KoGNERecognizer(TrainablePipe):
             "labels": [],
             "spans_key": spans_key,
             "link_entities": link_entities,
+            "learn_rate_scale": learn_rate_scale,
             "kg": None,
         }
         self._set_tags()
@@ -223,6 +232,12 @@ class KoGNERecognizer(TrainablePipe):
             self.finish_update(sgd)
         losses[self.name] += loss
         return losses
+
+    def finish_update(self, sgd: Optimizer) -> None:
+        """Update the component's weights with the optimizer's learning rate times
+        `learn_rate_scale`."""
+        scale = self.cfg.get("learn_rate_scale", 1.0)
+        self.model.finish_update(sgd if scale == 1.0 else partial(sgd, lr_scale=scale))
 
     def get_loss(self, examples: Iterable[Example], scores: List[Floats2d]) -> Tuple[float, List[Floats2d]]:
         """Cross-entropy against the gold BILUO tags; unknown or missing tags are masked."""

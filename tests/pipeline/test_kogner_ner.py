@@ -208,3 +208,27 @@ def test_component_is_a_trainable_pipe(trained_nlp):
     pipe = trained_nlp.get_pipe("kogner_ner")
     assert isinstance(pipe, KoGNERecognizer) and pipe.is_trainable
     assert pipe.cfg["kg"]["n_entities"] == 12 and pipe.cfg["kg"]["provenance"]["seed"] == 0
+
+
+def test_learn_rate_scale_speeds_up_the_head_only(tiny_bert):
+    import numpy as np
+    from thinc.api import Adam, fix_random_seed
+
+    from tests.util import kg_initialize_config, make_nlp, train_examples
+
+    moved = {}
+    for scale in (1.0, 10.0):
+        fix_random_seed(0)
+        nlp = make_nlp(tiny_bert)
+        nlp.get_pipe("kogner_ner").cfg["learn_rate_scale"] = scale
+        nlp.config["initialize"]["components"]["kogner_ner"] = kg_initialize_config(TINY_KG)
+        examples = train_examples(nlp)
+        nlp.initialize(get_examples=lambda: examples)
+        proj = nlp.get_pipe("kogner_ner").model.get_ref("token_proj")
+        trf_params = nlp.get_pipe("transformer").model.layers[0].shims[0]._model.embeddings.word_embeddings.weight
+        before = (proj.get_param("W").copy(), trf_params.detach().clone())
+        nlp.update(examples, sgd=Adam(0.001))
+        moved[scale] = (np.abs(proj.get_param("W") - before[0]).max(),
+                        float((trf_params.detach() - before[1]).abs().max()))
+    assert moved[10.0][0] == pytest.approx(10 * moved[1.0][0], rel=0.05)
+    assert moved[10.0][1] == pytest.approx(moved[1.0][1], rel=0.05)  # the transformer's rate is unchanged
