@@ -43,3 +43,23 @@ def test_disabled_callback_changes_nothing(trained_dir, monkeypatch):
     nlp = spacy.load(trained_dir)
     create_cpu_bf16_inference(enabled=False)(nlp)
     assert not hasattr(nlp.get_pipe("transformer").predict, "__wrapped__")
+
+
+def test_callback_in_the_config_survives_loading_the_weights(trained_dir, tmp_path, monkeypatch):
+    import shutil
+
+    import spacy
+    from thinc.api import Config
+
+    monkeypatch.setattr(inference, "cpu_has_native_bf16", lambda: True)
+    path = tmp_path / "pipeline"
+    shutil.copytree(trained_dir, path)
+    config = Config().from_disk(path / "config.cfg", interpolate=False)
+    config["nlp"]["after_pipeline_creation"] = {"@callbacks": "spacy_kogner.cpu_bf16_inference.v1", "enabled": True}
+    config.to_disk(path / "config.cfg")
+    nlp = spacy.load(path)
+    trf = nlp.get_pipe("transformer")
+    assert hasattr(trf.predict, "__wrapped__")
+    assert hasattr(trf.model.layers[0].attrs["convert_outputs"], "__wrapped__")
+    doc = nlp("Naloxone reverses the antihypertensive effect of clonidine .")
+    assert [(e.text, e.label_) for e in doc.ents] == [("Naloxone", "Chemical"), ("clonidine", "Chemical")]
