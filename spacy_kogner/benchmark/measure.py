@@ -56,13 +56,31 @@ def peak_rss_mb() -> float:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
-def load_pipeline(model: str, gpu_id: int = -1) -> Tuple[Language, float]:
-    """spacy.load (on the GPU if gpu_id >= 0) and the seconds it took."""
+BF16_CALLBACK = "spacy_kogner.cpu_bf16_inference.v1"
+
+
+def load_pipeline(model: str, gpu_id: int = -1, cpu_bf16: Optional[bool] = None) -> Tuple[Language, float]:
+    """spacy.load (on the GPU if gpu_id >= 0) and the seconds it took; cpu_bf16
+    True/False forces bf16 transformer inference on or off (None: as configured)."""
     if gpu_id >= 0:
         spacy.require_gpu(gpu_id)
+    config = {}
+    if cpu_bf16 is not None:
+        config = {"nlp": {"after_pipeline_creation": {"@callbacks": BF16_CALLBACK, "enabled": cpu_bf16}}}
     start = time.perf_counter()
-    nlp = spacy.load(model)
+    nlp = spacy.load(model, config=config)
     return nlp, round(time.perf_counter() - start, 3)
+
+
+def transformer_precision(nlp: Language) -> Optional[str]:
+    """'bfloat16' if a transformer pipe predicts under bf16 autocast, 'float32' if
+    it does not, None for a pipeline without a transformer."""
+    from spacy_transformers import Transformer
+
+    pipes = [pipe for _, pipe in nlp.pipeline if isinstance(pipe, Transformer)]
+    if not pipes:
+        return None
+    return "bfloat16" if any(hasattr(pipe.predict, "__wrapped__") for pipe in pipes) else "float32"
 
 
 def read_examples(nlp: Language, path: Path) -> List[Example]:

@@ -11,14 +11,14 @@ from rich.progress import Progress
 from wasabi import msg
 
 from ..benchmark.measure import (
-    cross_corpus_scores, dictionary_pipeline, inference_speed, load_pipeline, machine_description, peak_rss_mb,
-    read_examples, ner_scores, texts_of,
+    cross_corpus_scores, dictionary_pipeline, inference_speed, load_pipeline, machine_description, ner_scores,
+    peak_rss_mb, read_examples, texts_of, transformer_precision,
 )
 from ..benchmark.plan import KOGNER, NO_KG, SYSTEMS, plan_runs, select_settings
 from ..benchmark.report import write_report
 from ..benchmark.runner import BenchmarkError, BenchmarkOptions, BenchmarkPaths, BenchmarkRunner
 from ..benchmark.speed import measure_speed_and_size
-from ..pipeline.inference import cpu_has_native_bf16, create_cpu_bf16_inference
+from ..pipeline.inference import cpu_has_native_bf16
 from .app import app
 
 
@@ -119,23 +119,22 @@ def benchmark_eval(
     speed_repeats: int = typer.Option(1, help="Timed passes of nlp.pipe over the test texts (median reported)"),
     scores: bool = typer.Option(True, help="Score the test split (off: speed, load time and memory only)"),
     gpu_id: int = typer.Option(-1, help="GPU id for inference (-1: CPU)"),
-    cpu_bf16: bool = typer.Option(False, help="Apply spacy_kogner.cpu_bf16_inference.v1 after loading"),
+    cpu_bf16: Optional[bool] = typer.Option(None, "--cpu-bf16/--no-cpu-bf16",
+                                            help="Force bf16 transformer inference on or off (default: as the pipeline's config says)"),
 ) -> None:
     """Load one pipeline in this (fresh) process; score it and time nlp.pipe."""
     if (model is None) == (dictionary is None):
         msg.fail("Give exactly one of --model and --dictionary", exits=1)
+    if cpu_bf16 and not cpu_has_native_bf16():
+        msg.fail("--cpu-bf16: this CPU has no native bf16 (avx512_bf16/amx_bf16)", exits=1)
     if model is not None:
-        nlp, load_seconds = load_pipeline(model, gpu_id)
-        if cpu_bf16:
-            if not cpu_has_native_bf16():
-                msg.fail("--cpu-bf16: this CPU has no native bf16 (avx512_bf16/amx_bf16)", exits=1)
-            create_cpu_bf16_inference()(nlp)
+        nlp, load_seconds = load_pipeline(model, gpu_id, cpu_bf16)
     else:
         nlp, load_seconds = dictionary_pipeline(dictionary, _split_csv(labels)), None
     examples = read_examples(nlp, test)
     result = {"model": model or f"dictionary:{dictionary}", "test_file": str(test), "load_seconds": load_seconds,
-              "device": f"gpu {gpu_id}" if gpu_id >= 0 else ("cpu, bf16" if cpu_bf16 else "cpu"),
-              "machine": machine_description()}
+              "device": f"gpu {gpu_id}" if gpu_id >= 0 else "cpu",
+              "transformer_inference": transformer_precision(nlp), "machine": machine_description()}
     if scores:
         result["test"] = ner_scores(nlp, examples)
         if cross_test is not None:

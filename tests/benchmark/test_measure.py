@@ -49,3 +49,15 @@ def test_run_measured_reports_exit_code_time_and_memory(tmp_path):
     assert ok["returncode"] == 0 and ok["peak_rss_mb"] >= 50 and "done" in log.read_text()
     failed = run_measured([sys.executable, "-c", "raise SystemExit(3)"])
     assert failed["returncode"] == 3
+
+
+def test_load_pipeline_forces_the_transformer_precision(trained_dir, monkeypatch):
+    from spacy_kogner.benchmark.measure import load_pipeline, transformer_precision
+    from spacy_kogner.pipeline import inference
+
+    monkeypatch.setattr(inference, "cpu_has_native_bf16", lambda: True)
+    as_saved, seconds = load_pipeline(str(trained_dir))
+    assert transformer_precision(as_saved) == "float32" and seconds > 0  # its config has no bf16 callback
+    assert transformer_precision(load_pipeline(str(trained_dir), cpu_bf16=True)[0]) == "bfloat16"
+    assert transformer_precision(load_pipeline(str(trained_dir), cpu_bf16=False)[0]) == "float32"
+    assert transformer_precision(dictionary_pipeline(TINY_KG, ["Chemical"])) is None
