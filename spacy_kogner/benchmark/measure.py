@@ -12,7 +12,7 @@ from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 import spacy
 from spacy.language import Language
 from spacy.scorer import get_ner_prf
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, DocBin, Span
 from spacy.training import Corpus, Example
 
 from ..kg.table import KGTable
@@ -203,6 +203,11 @@ def run_measured(cmd: List[str], log_path: Optional[Path] = None, env: Optional[
         "seconds": round(time.perf_counter() - start, 1),
         "peak_rss_mb": round(usage.ru_maxrss / 1024, 1),
     }
+
+
+def read_texts(nlp: Language, path: Path) -> List[str]:
+    """The raw texts of a .spacy file (its docs are not kept)."""
+    return [doc.text for doc in DocBin().from_disk(path).get_docs(nlp.vocab)]
 
 
 def texts_of(examples: Iterable[Example]) -> List[str]:

@@ -12,7 +12,7 @@ from wasabi import msg
 
 from ..benchmark.measure import (
     cross_corpus_scores, dictionary_pipeline, inference_speed, load_pipeline, machine_description, ner_scores,
-    peak_rss_mb, read_examples, texts_of, transformer_precision,
+    peak_rss_mb, read_examples, read_texts, texts_of, transformer_precision,
 )
 from ..benchmark.plan import KOGNER, NO_KG, SYSTEMS, plan_runs, select_settings
 from ..benchmark.report import write_report
@@ -131,16 +131,19 @@ def benchmark_eval(
         nlp, load_seconds = load_pipeline(model, gpu_id, cpu_bf16)
     else:
         nlp, load_seconds = dictionary_pipeline(dictionary, _split_csv(labels)), None
-    examples = read_examples(nlp, test)
     result = {"model": model or f"dictionary:{dictionary}", "test_file": str(test), "load_seconds": load_seconds,
               "device": f"gpu {gpu_id}" if gpu_id >= 0 else "cpu",
               "transformer_inference": transformer_precision(nlp), "machine": machine_description()}
     if scores:
+        examples = read_examples(nlp, test)
         result["test"] = ner_scores(nlp, examples)
         if cross_test is not None:
             result["cross"] = {"test_file": str(cross_test),
                                **cross_corpus_scores(nlp, read_examples(nlp, cross_test), _split_csv(cross_labels))}
-    result["speed"] = inference_speed(nlp, texts_of(examples), repeats=speed_repeats)
+        texts = texts_of(examples)
+    else:  # speed and memory of an application: it holds the texts, not gold examples
+        texts = read_texts(nlp, test)
+    result["speed"] = inference_speed(nlp, texts, repeats=speed_repeats)
     result["peak_rss_mb"] = peak_rss_mb()
     output.parent.mkdir(parents=True, exist_ok=True)
     srsly.write_json(output, result)

@@ -1,9 +1,12 @@
-"""bfloat16 inference for spacy-transformers pipes on CPUs with native bf16
-arithmetic (AVX512-BF16 or AMX): thinc autocasts on CUDA only, and the
-transformer is most of the inference time on a CPU."""
+"""CPU inference settings for spacy-transformers pipes: bfloat16 on CPUs with
+native bf16 arithmetic (AVX512-BF16 or AMX; thinc autocasts on CUDA only, and
+the transformer is most of the inference time on a CPU), and a bounded oneDNN
+primitive cache (it keeps one compiled kernel per input shape, and every batch
+of documents has a new padded shape)."""
+import os
 from functools import wraps
 from pathlib import Path
-from typing import Any, Callable, Tuple
+from typing import Any, Callable, Optional, Tuple
 
 import torch
 from spacy.language import Language
@@ -13,6 +16,7 @@ from thinc.api import Model, NumpyOps
 
 CPUINFO = Path("/proc/cpuinfo")
 NATIVE_BF16_FLAGS = ("avx512_bf16", "amx_bf16")
+ONEDNN_CACHE_ENV = "ONEDNN_PRIMITIVE_CACHE_CAPACITY"
 
 
 def cpu_has_native_bf16() -> bool:
@@ -26,12 +30,22 @@ def cpu_has_native_bf16() -> bool:
 
 
 @registry.callbacks("spacy_kogner.cpu_bf16_inference.v1")
-def create_cpu_bf16_inference(enabled: bool = True) -> Callable[[Language], Language]:
+def create_cpu_bf16_inference(
+    enabled: bool = True, onednn_cache_capacity: Optional[int] = 8
+) -> Callable[[Language], Language]:
     """An `[nlp.after_pipeline_creation]` callback: transformer pipes predict under
     torch.autocast("cpu", bfloat16) when the pipeline runs on a CPU with native
-    bf16; training (`update`) stays float32 and other machines are unchanged."""
+    bf16; training (`update`) stays float32 and other machines are unchanged.
+    `onednn_cache_capacity` bounds oneDNN's primitive cache (default 1024 kernels,
+    hundreds of MB when every batch has a new shape) unless the environment sets
+    ONEDNN_PRIMITIVE_CACHE_CAPACITY; oneDNN reads it when the process creates its
+    first kernel, so it applies to the first pipeline a process runs. None: leave it."""
 
     def apply(nlp: Language) -> Language:
+        if onednn_cache_capacity is not None:
+            if onednn_cache_capacity < 0:
+                raise ValueError(f"onednn_cache_capacity must be >= 0 or None, got {onednn_cache_capacity}")
+            os.environ.setdefault(ONEDNN_CACHE_ENV, str(onednn_cache_capacity))
         if enabled and cpu_has_native_bf16():
             for _, pipe in nlp.pipeline:
                 if isinstance(pipe, Transformer):

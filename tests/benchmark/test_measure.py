@@ -5,7 +5,8 @@ from spacy.tokens import DocBin
 from spacy.training import Example
 
 from spacy_kogner.benchmark.measure import (
-    cross_corpus_scores, dictionary_pipeline, inference_speed, run_measured, ner_scores,
+    cross_corpus_scores, dictionary_pipeline, inference_speed, read_examples, read_texts, run_measured, ner_scores,
+    texts_of,
 )
 from tests.util import TINY_KG
 
@@ -35,6 +36,14 @@ def test_scores_and_cross_corpus_filtering():
     assert set(scores["per_type"]) == {"Chemical", "Disease"}
     cross = cross_corpus_scores(nlp, examples, ["Disease"])
     assert cross["labels"] == ["Disease"] and cross["p"] == cross["r"] == 100.0
+
+
+def test_texts_of_a_corpus_file_with_or_without_its_examples(tmp_path):
+    nlp = spacy.blank("en")
+    texts = ["Haloperidol caused Parkinson's disease .", "Naloxone helps ."]
+    path = tmp_path / "test.spacy"
+    DocBin(docs=[nlp.make_doc(text) for text in texts]).to_disk(path)
+    assert read_texts(nlp, path) == texts == texts_of(read_examples(nlp, path))
 
 
 def test_inference_speed_counts_words():

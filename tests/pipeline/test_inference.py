@@ -2,7 +2,14 @@ import numpy as np
 import pytest
 
 from spacy_kogner.pipeline import inference
-from spacy_kogner.pipeline.inference import cpu_has_native_bf16, create_cpu_bf16_inference
+from spacy_kogner.pipeline.inference import ONEDNN_CACHE_ENV, cpu_has_native_bf16, create_cpu_bf16_inference
+
+
+@pytest.fixture(autouse=True)
+def onednn_env(monkeypatch):
+    """Each test starts without the oneDNN cache variable; its value is restored afterwards."""
+    monkeypatch.setenv(ONEDNN_CACHE_ENV, "unset")
+    monkeypatch.delenv(ONEDNN_CACHE_ENV)
 
 
 def test_native_bf16_is_read_from_the_cpu_flags(tmp_path, monkeypatch):
@@ -63,3 +70,20 @@ def test_callback_in_the_config_survives_loading_the_weights(trained_dir, tmp_pa
     assert hasattr(trf.model.layers[0].attrs["convert_outputs"], "__wrapped__")
     doc = nlp("Naloxone reverses the antihypertensive effect of clonidine .")
     assert [(e.text, e.label_) for e in doc.ents] == [("Naloxone", "Chemical"), ("clonidine", "Chemical")]
+
+
+def test_callback_bounds_the_onednn_cache_unless_the_environment_says(monkeypatch):
+    import os
+
+    import spacy
+
+    monkeypatch.setattr(inference, "cpu_has_native_bf16", lambda: False)
+    create_cpu_bf16_inference(onednn_cache_capacity=None)(spacy.blank("en"))
+    assert ONEDNN_CACHE_ENV not in os.environ
+    create_cpu_bf16_inference()(spacy.blank("en"))
+    assert os.environ[ONEDNN_CACHE_ENV] == "8"
+    monkeypatch.setenv(ONEDNN_CACHE_ENV, "64")  # the user's setting wins
+    create_cpu_bf16_inference(onednn_cache_capacity=4)(spacy.blank("en"))
+    assert os.environ[ONEDNN_CACHE_ENV] == "64"
+    with pytest.raises(ValueError, match="onednn_cache_capacity"):
+        create_cpu_bf16_inference(onednn_cache_capacity=-1)(spacy.blank("en"))
