@@ -97,3 +97,23 @@ def train_nlp(nlp: Language, kg_path: Path = TINY_KG, n_iter: int = 80, seed: in
 def ents_of(doc) -> List[Tuple[int, int, str, str]]:
     """(start, end, label, kb_id) of each entity of a doc."""
     return [(ent.start, ent.end, ent.label_, ent.kb_id_) for ent in doc.ents]
+
+
+def downgrade_to_format_2(folder: Path) -> Dict:
+    """Rewrite a KG table folder as format version 2 wrote it (aliases as msgpack
+    lists of keys and entity rows); returns its new meta."""
+    import hashlib
+    import json
+
+    import srsly
+
+    from spacy_kogner.kg import KGTable
+
+    table = KGTable.from_disk(folder)
+    data = srsly.msgpack_dumps({"keys": list(table.aliases), "entities": [list(v) for v in table.aliases.values()]})
+    (folder / "aliases.msgpack").write_bytes(data)
+    meta = json.loads((folder / "meta.json").read_text())
+    meta["format_version"] = 2
+    meta["files"]["aliases.msgpack"] = hashlib.md5(data).hexdigest()
+    (folder / "meta.json").write_text(json.dumps(meta))
+    return meta

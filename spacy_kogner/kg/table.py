@@ -5,7 +5,8 @@ On disk a table is a folder (no pickle anywhere)::
 
     meta.json          format version, sizes, labels, md5 of every file, provenance
     entities.msgpack   {"ids": [...], "names": [...], "types": [type index, ...]}
-    aliases.msgpack    {"keys": [alias key, ...], "entities": [[entity index, ...], ...]}
+    aliases.msgpack    the alias index (`AliasIndex.to_bytes`): UTF-8 alias keys, their 64-bit
+                       hashes and ranked entity rows as flat little-endian arrays
     vectors.npy        float16/float32 [n_entities, vector_dim]
     relations.npy      int32 [n_edges, 3] rows of (head, relation, tail)
 """
@@ -19,10 +20,12 @@ from typing import Any, Dict, Iterable, List, NamedTuple, Optional, Sequence, Tu
 import numpy as np
 import srsly
 
+from .alias_index import AliasIndex, AliasIndexError
 from .normalize import alias_key, fold_plural, is_word_key, normalize_tokens
 
 FORMAT_NAME = "spacy_kogner.kg_table"
-FORMAT_VERSION = 2  # 2: alias keys fold plural endings
+FORMAT_VERSION = 3  # 2: alias keys fold plural endings; 3: aliases as flat arrays
+READABLE_FORMAT_VERSIONS = (2, 3)  # 2 stored the aliases as {"keys": [...], "entities": [[...], ...]}
 DATA_FILES = ("entities.msgpack", "aliases.msgpack", "vectors.npy", "relations.npy")
 META_FILE = "meta.json"
 MIN_KEY_CHARS = 2
@@ -61,7 +64,7 @@ class KGTable:
         types: np.ndarray,
         type_labels: Sequence[str],
         vectors: np.ndarray,
-        aliases: Dict[str, Tuple[int, ...]],
+        aliases: Union[AliasIndex, Dict[str, Sequence[int]]],
         relations: np.ndarray,
         relation_labels: Sequence[str],
         provenance: Optional[Dict[str, Any]] = None,
@@ -71,12 +74,11 @@ class KGTable:
         self.types = np.asarray(types, dtype="int32")
         self.type_labels = list(type_labels)
         self.vectors = vectors
-        self.aliases = aliases
+        self.aliases = aliases if isinstance(aliases, AliasIndex) else AliasIndex.from_dict(aliases)
         self.relations = np.asarray(relations, dtype="int32").reshape((-1, 3))
         self.relation_labels = list(relation_labels)
         self.provenance = dict(provenance or {})
         self._validate("KGTable")
-        self.max_key_chars = max((len(key) for key in aliases), default=0)
         order = np.argsort(self.relations[:, 0], kind="stable")
         self._rel_sorted = self.relations[order]
         self._rel_ptr = np.searchsorted(
@@ -84,6 +86,7 @@ class KGTable:
         )
         self._id_to_index: Optional[Dict[str, int]] = None
         self._meta_cache: Optional[Dict[str, Any]] = None
+        self.loaded_meta: Optional[Dict[str, Any]] = None  # meta.json as read (older formats differ)
 
     # ------------------------------------------------------------------ build
     @classmethod
@@ -187,7 +190,7 @@ class KGTable:
             acc = ""
             for j in range(i, min(n, i + MAX_MENTION_TOKENS)):
                 acc += keys[j]
-                if len(acc) > self.max_key_chars + 1:  # + 1: a folded plural "s"
+                if len(acc) > self.aliases.max_key_bytes + 1:  # + 1: a folded plural "s"; chars <= bytes
                     break
                 if is_word_key(keys[j]):
                     cands = self.aliases.get(fold_plural(acc))
@@ -219,9 +222,7 @@ class KGTable:
             "entities.msgpack": srsly.msgpack_dumps(
                 {"ids": self.ids, "names": self.names, "types": self.types.tolist()}
             ),
-            "aliases.msgpack": srsly.msgpack_dumps(
-                {"keys": list(self.aliases), "entities": [list(v) for v in self.aliases.values()]}
-            ),
+            "aliases.msgpack": self.aliases.to_bytes(),
             "vectors.npy": _npy_bytes(self.vectors),
             "relations.npy": _npy_bytes(self.relations),
         }
@@ -302,10 +303,11 @@ class KGTable:
     def _from_payloads(cls, meta: Dict[str, Any], payloads: Dict[str, bytes], where: str) -> "KGTable":
         if not isinstance(meta, dict) or meta.get("format") != FORMAT_NAME:
             raise KGTableError(f"{where}/{META_FILE} is not a spacy_kogner KG table meta file")
-        if meta.get("format_version") != FORMAT_VERSION:
+        if meta.get("format_version") not in READABLE_FORMAT_VERSIONS:
             raise KGTableError(
                 f"{where}/{META_FILE}: unsupported format_version {meta.get('format_version')!r}"
-                f" (this spacy_kogner reads {FORMAT_VERSION})"
+                f" (this spacy_kogner reads {', '.join(map(str, READABLE_FORMAT_VERSIONS))};"
+                " rebuild the table with `python -m spacy_kogner build-kg`)"
             )
         checksums = meta.get("files", {})
         for name in DATA_FILES:
@@ -319,10 +321,13 @@ class KGTable:
                 )
         try:
             ents = srsly.msgpack_loads(payloads["entities.msgpack"])
-            alias_msg = srsly.msgpack_loads(payloads["aliases.msgpack"])
+            if meta["format_version"] == 2:
+                alias_msg = srsly.msgpack_loads(payloads["aliases.msgpack"])
+                aliases = AliasIndex.from_dict(dict(zip(alias_msg["keys"], alias_msg["entities"])))
+            else:
+                aliases = AliasIndex.from_bytes(payloads["aliases.msgpack"])
             vectors = np.load(io.BytesIO(payloads["vectors.npy"]), allow_pickle=False)
             relations = np.load(io.BytesIO(payloads["relations.npy"]), allow_pickle=False)
-            aliases = {k: tuple(v) for k, v in zip(alias_msg["keys"], alias_msg["entities"])}
             table = cls(
                 ids=ents["ids"],
                 names=ents["names"],
@@ -334,11 +339,13 @@ class KGTable:
                 relation_labels=meta["relation_labels"],
                 provenance=meta.get("provenance", {}),
             )
-        except KGTableError as err:
+        except (KGTableError, AliasIndexError) as err:
             raise KGTableError(f"KG table {where} is inconsistent: {err}") from err
         except Exception as err:
             raise KGTableError(f"KG table {where} could not be read: {err}") from err
-        table._meta_cache = meta
+        table.loaded_meta = meta
+        if meta["format_version"] == FORMAT_VERSION:
+            table._meta_cache = meta
         return table
 
     def _validate(self, where: str) -> None:
@@ -353,9 +360,10 @@ class KGTable:
             raise KGTableError(f"{where}: vectors contain NaN or infinity")
         if n and (self.types.min() < 0 or self.types.max() >= len(self.type_labels)):
             raise KGTableError(f"{where}: an entity type index is out of range")
-        for key, cands in self.aliases.items():
-            if not cands or min(cands) < 0 or max(cands) >= n:
-                raise KGTableError(f"{where}: alias {key!r} points outside the {n} entities")
+        rows = self.aliases.entity_rows
+        if rows.size and (rows.min() < 0 or rows.max() >= n):
+            bad = int(np.flatnonzero((rows < 0) | (rows >= n))[0])
+            raise KGTableError(f"{where}: an alias candidate (entity row {int(rows[bad])}) points outside the {n} entities")
         rel = self.relations
         if rel.size and (
             rel[:, [0, 2]].min() < 0 or rel[:, [0, 2]].max() >= n

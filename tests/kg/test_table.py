@@ -7,7 +7,7 @@ from spacy.util import registry
 
 from spacy_kogner.kg import KGEntity, KGTable, KGTableError
 from tests.fixtures.make_tiny_kg import build_tiny_kg
-from tests.util import TINY_KG
+from tests.util import TINY_KG, downgrade_to_format_2
 
 
 @pytest.fixture
@@ -164,3 +164,14 @@ def test_tables_of_an_older_format_are_refused(tmp_path):
     (folder / "meta.json").write_text(json.dumps(meta))
     with pytest.raises(KGTableError, match="format_version 1"):
         KGTable.from_disk(folder)
+
+
+def test_tables_of_format_2_are_read_and_written_in_the_current_format(kg, tmp_path):
+    old = tmp_path / "v2"
+    shutil.copytree(TINY_KG, old)
+    downgrade_to_format_2(old)
+    loaded = KGTable.from_disk(old)
+    assert loaded.loaded_meta["format_version"] == 2 and loaded.meta["format_version"] == kg.meta["format_version"] == 3
+    assert loaded.aliases == kg.aliases and loaded.candidates("tumors") == kg.candidates("tumors")
+    loaded.to_disk(tmp_path / "v3")
+    assert KGTable.from_disk(tmp_path / "v3").meta["files"] == kg.meta["files"]

@@ -194,6 +194,27 @@ def test_saved_pipeline_with_missing_or_swapped_kg(trained_dir, tmp_path):
         spacy.load(broken)
 
 
+def test_saved_pipeline_with_a_format_2_kg_loads_and_saves_in_the_current_format(trained_dir, tmp_path):
+    import srsly
+
+    from tests.util import downgrade_to_format_2
+
+    old = tmp_path / "old"
+    shutil.copytree(trained_dir, old)
+    meta = downgrade_to_format_2(old / "kogner_ner" / "kg")
+    cfg = srsly.read_json(old / "kogner_ner" / "cfg")
+    cfg["kg"] = {key: value for key, value in meta.items() if key not in ("type_labels", "relation_labels")}
+    srsly.write_json(old / "kogner_ner" / "cfg", cfg)
+    text = "Naloxone reverses the antihypertensive effect of clonidine ."
+    nlp = spacy.load(old)
+    ents = [(e.text, e.label_, e.kb_id_) for e in nlp(text).ents]
+    assert ents == [(e.text, e.label_, e.kb_id_) for e in spacy.load(trained_dir)(text).ents]
+    nlp.to_disk(tmp_path / "new")
+    again = spacy.load(tmp_path / "new")
+    assert again.get_pipe("kogner_ner").cfg["kg"]["format_version"] == 3
+    assert [(e.text, e.label_, e.kb_id_) for e in again(text).ents] == ents
+
+
 def test_labels_come_from_examples_or_config(tiny_bert):
     nlp = make_nlp(tiny_bert, use_kg=False)
     nlp.config["initialize"]["components"]["kogner_ner"] = {"labels": ["Disease", "Chemical", "Gene"]}
