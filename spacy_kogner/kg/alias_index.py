@@ -32,7 +32,8 @@ class AliasIndex:
         if key_offsets.shape != (n + 1,) or cand_offsets.shape != (n + 1,):
             raise AliasIndexError(f"{n} aliases but {len(key_offsets) - 1} key offsets and "
                                   f"{len(cand_offsets) - 1} candidate offsets")
-        if n and (key_offsets[0] != 0 or key_offsets[-1] != len(keys) or (np.diff(key_offsets) <= 0).any()):
+        key_lengths = np.diff(key_offsets)
+        if n and (key_offsets[0] != 0 or key_offsets[-1] != len(keys) or (key_lengths <= 0).any()):
             raise AliasIndexError("alias key offsets are not increasing within the key bytes")
         if n and (cand_offsets[0] != 0 or cand_offsets[-1] != len(cand_rows) or (np.diff(cand_offsets) <= 0).any()):
             raise AliasIndexError("every alias needs at least one candidate entity")
@@ -41,7 +42,7 @@ class AliasIndex:
             self._positions[key_hash] = position + 1  # 0: absent
         if len(self._positions) != n:
             raise AliasIndexError("two alias keys have the same 64-bit hash (or a key repeats)")
-        self.max_key_bytes = int(np.diff(key_offsets).max()) if n else 0
+        self.max_key_bytes = int(key_lengths.max()) if n else 0
 
     @classmethod
     def from_dict(cls, aliases: Dict[str, Sequence[int]]) -> "AliasIndex":
@@ -86,8 +87,8 @@ class AliasIndex:
     def _candidates_at(self, position: int) -> Tuple[int, ...]:
         return tuple(self._cand_rows[self._cand_offsets[position]:self._cand_offsets[position + 1]].tolist())
 
-    def _key_at(self, position: int) -> str:
-        return self._keys[self._key_offsets[position]:self._key_offsets[position + 1]].decode("utf8")
+    def _key_bytes_at(self, position: int) -> bytes:
+        return self._keys[self._key_offsets[position]:self._key_offsets[position + 1]]
 
     def get(self, key: str, default: Tuple[int, ...] = ()) -> Tuple[int, ...]:
         """Entity rows of an alias key (`default` if it is not one)."""
@@ -95,7 +96,7 @@ class AliasIndex:
         if found is None:
             return default
         position = found - 1
-        if self._keys[self._key_offsets[position]:self._key_offsets[position + 1]] != key.encode("utf8"):
+        if self._key_bytes_at(position) != key.encode("utf8"):
             return default
         return self._candidates_at(position)
 
@@ -106,11 +107,11 @@ class AliasIndex:
         return len(self._hashes)
 
     def __iter__(self) -> Iterator[str]:
-        return (self._key_at(position) for position in range(len(self)))
+        return (self._key_bytes_at(position).decode("utf8") for position in range(len(self)))
 
     def items(self) -> Iterator[Tuple[str, Tuple[int, ...]]]:
         """(key, entity rows) pairs in index order."""
-        return ((self._key_at(position), self._candidates_at(position)) for position in range(len(self)))
+        return zip(self, self.values())
 
     def values(self) -> Iterator[Tuple[int, ...]]:
         """Entity rows of every alias, in index order."""

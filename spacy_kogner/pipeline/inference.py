@@ -41,10 +41,11 @@ def create_cpu_bf16_inference(
     ONEDNN_PRIMITIVE_CACHE_CAPACITY; oneDNN reads it when the process creates its
     first kernel, so it applies to the first pipeline a process runs. None: leave it."""
 
+    if onednn_cache_capacity is not None and onednn_cache_capacity < 0:
+        raise ValueError(f"onednn_cache_capacity must be >= 0 or None, got {onednn_cache_capacity}")
+
     def apply(nlp: Language) -> Language:
         if onednn_cache_capacity is not None:
-            if onednn_cache_capacity < 0:
-                raise ValueError(f"onednn_cache_capacity must be >= 0 or None, got {onednn_cache_capacity}")
             os.environ.setdefault(ONEDNN_CACHE_ENV, str(onednn_cache_capacity))
         if enabled and cpu_has_native_bf16():
             for _, pipe in nlp.pipeline:

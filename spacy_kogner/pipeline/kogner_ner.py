@@ -355,12 +355,13 @@ class KoGNERecognizer(TrainablePipe):
     def _set_saved_kg(self, kg: Optional[KGTable], where: Union[str, Path]) -> None:
         """Set a KG table loaded with the component, checking it is the one it was saved with."""
         expected = self.cfg.get("kg")
-        files = None if kg is None else (kg.loaded_meta or kg.meta)["files"]
-        if kg is not None and expected and expected.get("files") != files:
-            raise ValueError(
-                f"{self.name}: the KG table at {where} is not the one this component was saved "
-                f"with (file checksums {files} != {expected.get('files')})"
-            )
+        if kg is not None and expected:
+            files = (kg.loaded_meta or kg.meta)["files"]  # as written, in whichever format it was
+            if expected.get("files") != files:
+                raise ValueError(
+                    f"{self.name}: the KG table at {where} is not the one this component was saved "
+                    f"with (file checksums {files} != {expected.get('files')})"
+                )
         self.set_kg(kg)  # cfg describes the table as it will be written (the current format)
 
     def _load_model(self, data: bytes) -> None:
