@@ -4,7 +4,7 @@ import os
 import shutil
 import time
 from pathlib import Path
-from typing import Callable, Dict, List, Optional, Sequence
+from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 import srsly
@@ -72,17 +72,22 @@ def _required(path: Path) -> Path:
     return path
 
 
-def gold_mention_filter(path: Path) -> Callable[[str, str], bool]:
-    """keep_gold for build_graph: a PubTator mention is kept when its text and
-    label are those of an entity of this training DocBin (so a train_fraction
-    sample gets only the gold aliases of its own documents)."""
+def annotated_mentions(path: Path) -> List[Tuple[str, str]]:
+    """The (text, label) of every entity annotated in a .spacy file."""
     import spacy
     from spacy.tokens import DocBin
 
     if not path.exists():
-        raise typer.BadParameter(f"Gold corpus not found: {path}")
+        raise typer.BadParameter(f"Training corpus not found: {path}")
     nlp = spacy.blank("en")
-    allowed = {(alias_key(ent.text), ent.label_) for doc in DocBin().from_disk(path).get_docs(nlp.vocab) for ent in doc.ents}
+    return [(ent.text, ent.label_) for doc in DocBin().from_disk(path).get_docs(nlp.vocab) for ent in doc.ents]
+
+
+def gold_mention_filter(path: Path) -> Callable[[str, str], bool]:
+    """keep_gold for build_graph: a PubTator mention is kept when its text and
+    label are those of an entity of this training DocBin (so a train_fraction
+    sample gets only the gold aliases of its own documents)."""
+    allowed = {(alias_key(text), label) for text, label in annotated_mentions(path)}
     return lambda text, label: (alias_key(text), label) in allowed
 
 
@@ -117,6 +122,7 @@ def build_kg(
     hetionet: Optional[Path] = typer.Option(None, help="Folder with Hetionet edges-5k.sif.gz and DaG-association.tsv"),
     pubtator: List[Path] = typer.Option([], help="BC5CDR PubTator file (train/devel only); repeatable"),
     gold_corpus: Optional[Path] = typer.Option(None, help="Training .spacy file: only PubTator mentions annotated in it become aliases"),
+    train_mentions: Optional[Path] = typer.Option(None, help="Training .spacy file: annotated names the KG lacks become KG entities of their label (for corpora without concept ids)"),
     extra_sources: str = typer.Option("", help=f"Comma-separated extra disease vocabularies: {', '.join(EXTRA_SOURCES)}"),
     transformer: Optional[str] = typer.Option(None, help="HF model (name or folder) for the name teacher"),
     corpus: Optional[Path] = typer.Option(None, help="Folder with train.spacy/dev.spacy for the coverage stats"),
@@ -133,7 +139,8 @@ def build_kg(
     if not sources.files():
         msg.fail("No KG source found: give --resources, --hetionet and/or --pubtator", exits=1)
     keep_gold = gold_mention_filter(gold_corpus) if gold_corpus is not None else None
-    graph = build_graph(sources, log=msg.text, keep_gold=keep_gold)
+    corpus_mentions = annotated_mentions(train_mentions) if train_mentions is not None else []
+    graph = build_graph(sources, log=msg.text, keep_gold=keep_gold, corpus_mentions=corpus_mentions)
     if not graph.entities:
         msg.fail("The sources gave no entity", exits=1)
     index = {e.id: i for i, e in enumerate(graph.entities)}
@@ -147,6 +154,7 @@ def build_kg(
     provenance = {
         "sources": {key: {"file": path.name, "md5": md5_of(path)} for key, path in sorted(sources.files().items())},
         "gold_corpus": None if gold_corpus is None else {"file": gold_corpus.name, "md5": md5_of(gold_corpus)},
+        "train_mentions": None if train_mentions is None else {"file": train_mentions.name, "md5": md5_of(train_mentions)},
         "distillation": distill_stats,
     }
     table = KGTable.build(graph.entities, vectors.astype("float16"), graph.relations, provenance,

@@ -3,13 +3,14 @@ first, then DOID/ChEBI/HGNC), their aliases, and typed relations."""
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Dict, List, Optional, Set, Tuple
+from typing import Callable, Dict, List, Optional, Sequence, Set, Tuple
 
+from .normalize import alias_key, is_word_key
 from .sources import (
     SourceEntity, read_drugbank_chebi, read_hetionet_edges, read_hetionet_nodes, read_hgnc,
     read_mesh_descriptors, read_mesh_mappings, read_mesh_supplementary, read_obo_json, read_pubtator,
 )
-from .table import KGEntity
+from .table import MIN_KEY_CHARS, KGEntity
 
 Triple = Tuple[str, str, str]
 
@@ -106,9 +107,13 @@ def build_graph(
     sources: KGSources,
     log: Callable[[str], None] = print,
     keep_gold: Optional[Callable[[str, str], bool]] = None,
+    corpus_mentions: Sequence[Tuple[str, str]] = (),
 ) -> KGGraph:
     """Read every given source and merge it into one graph. `keep_gold(text, label)`
-    selects the PubTator gold mentions that become aliases (default: all)."""
+    selects the PubTator gold mentions that become aliases (default: all).
+    `corpus_mentions` are annotated (text, label) mentions of a training corpus:
+    those that no entity of their label has as a name become entities of their
+    own (see `add_corpus_entities`)."""
     g = _GraphBuilder()
     stats: Dict = {"sources": {}}
     xref_map = read_mesh_mappings(sources.mesh_mappings) if sources.mesh_mappings else {}
@@ -193,6 +198,10 @@ def build_graph(
                 n_cid += 1
         stats["sources"]["pubtator"] = {"mentions": len(gold.mentions), "aliases_added": n_alias, "cid": n_cid}
         log(f"PubTator (train/devel): {n_alias} gold mention aliases, {n_cid} CID relations")
+    if corpus_mentions:
+        n_added = add_corpus_entities(g, corpus_mentions)
+        stats["sources"]["corpus_mentions"] = {"mentions": len(corpus_mentions), "entities_added": n_added}
+        log(f"Training corpus: {n_added} entities for the names of {len(corpus_mentions)} mentions that the KG lacks")
     entities = [
         KGEntity(e.id, e.type, e.name, [a for a in dict.fromkeys(e.aliases) if a != e.name])
         for e in sorted(g.entities.values(), key=lambda e: e.id)
@@ -201,3 +210,21 @@ def build_graph(
     stats["entities_per_type"] = dict(sorted(Counter(e.type for e in entities).items()))
     stats["edges_per_relation"] = dict(sorted(Counter(r for _, r, _ in relations).items()))
     return KGGraph(entities, relations, stats)
+
+
+def add_corpus_entities(g: _GraphBuilder, mentions: Sequence[Tuple[str, str]]) -> int:
+    """Give each annotated (text, label) mention that no entity of its label has
+    as a name or alias an entity of its own, id `corpus:<label>:<alias key>`,
+    one per key: its most frequent spelling is the name, the others aliases.
+    For corpora whose mentions carry no concept ids (NCBI-disease's IOB files),
+    this is what PubTator's gold ids give BC5CDR. Returns the entities added."""
+    known = {(alias_key(text), ent.type) for ent in g.entities.values() for text in (ent.name, *ent.aliases)}
+    spellings: Dict[Tuple[str, str], Counter] = {}
+    for text, label in mentions:
+        key = alias_key(text)
+        if len(key) >= MIN_KEY_CHARS and is_word_key(key) and (key, label) not in known:
+            spellings.setdefault((key, label), Counter())[text] += 1
+    for (key, label), counts in sorted(spellings.items()):
+        ranked = sorted(counts, key=lambda text: (-counts[text], text))
+        g.add(SourceEntity(f"corpus:{label}:{key}", label, ranked[0], ranked[1:]))
+    return len(spellings)

@@ -67,3 +67,19 @@ def test_test_split_is_refused(tmp_path):
     test_file.write_text("")
     result = runner.invoke(app, ["build-kg", str(tmp_path / "kg"), "--pubtator", str(test_file)])
     assert result.exit_code != 0 and "test split" in result.output
+
+
+def test_training_mentions_the_kg_lacks_become_entities(tmp_path):
+    corpus = tmp_path / "corpus"
+    assert runner.invoke(app, ["convert", str(SMOKE / "corpus"), str(corpus)]).exit_code == 0
+    table_before, before = build(tmp_path / "without", "--corpus", str(corpus))
+    table, stats = build(tmp_path / "with", "--corpus", str(corpus), "--train-mentions", str(corpus / "train.spacy"))
+    added = [i for i in table.ids if i.startswith("corpus:")]
+    assert len(added) == stats["sources"]["corpus_mentions"]["entities_added"] > 0
+    for ent_id in added:
+        label = ent_id.split(":", 2)[1]
+        row = table.index_of(ent_id)
+        assert table.type_of(row) == label and row in table.candidates(table.names[row])
+        assert label not in {table_before.type_of(r) for r in table_before.candidates(table.names[row])}
+    assert before["coverage"]["train"]["all"] < stats["coverage"]["train"]["all"] == 1.0
+    assert table.provenance["train_mentions"]["file"] == "train.spacy"
