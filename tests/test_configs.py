@@ -73,3 +73,28 @@ def test_spacy_train_and_evaluate_with_the_shipped_config(tiny_corpus, tiny_bert
     assert result.returncode == 0, result.stdout + result.stderr
     scores = srsly.read_json(metrics)
     assert scores["ents_f"] > 0.9 and set(scores["ents_per_type"]) == {"Chemical", "Disease"}
+
+
+def _cuda_available() -> bool:
+    import torch
+
+    return torch.cuda.is_available()
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not _cuda_available(), reason="needs a CUDA GPU: torch sees none on this machine")
+def test_spacy_train_and_evaluate_on_gpu(tiny_corpus, tiny_bert, tmp_path):
+    result = spacy_cli(
+        "train", CONFIG, "--output", tmp_path / "out", "--gpu-id", 0,
+        "--paths.train", tiny_corpus, "--paths.dev", tiny_corpus, "--paths.kg", TINY_KG,
+        "--paths.transformer", tiny_bert, "--training.max_steps", 60, "--training.eval_frequency", 20,
+        "--training.optimizer.learn_rate.warmup_steps", 2, "--training.optimizer.learn_rate.initial_rate", 0.003,
+        "--training.optimizer.learn_rate.total_steps", 60,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Using GPU: 0" in result.stdout + result.stderr
+    for gpu_id in (0, -1):  # the GPU-trained pipeline loads and scores on the GPU and on the CPU
+        metrics = tmp_path / f"metrics{gpu_id}.json"
+        result = spacy_cli("evaluate", tmp_path / "out" / "model-best", tiny_corpus, "--output", metrics, "--gpu-id", gpu_id)
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert srsly.read_json(metrics)["ents_f"] > 0.9

@@ -73,13 +73,19 @@ def load_pipeline(model: str, gpu_id: int = -1, cpu_bf16: Optional[bool] = None)
 
 
 def transformer_precision(nlp: Language) -> Optional[str]:
-    """'bfloat16' if a transformer pipe predicts under bf16 autocast, 'float32' if
-    it does not, None for a pipeline without a transformer."""
+    """The transformer's inference precision: on a CPU, 'bfloat16' if a transformer
+    pipe predicts under bf16 autocast, else 'float32'; on a GPU, 'float16 (mixed)'
+    if thinc's mixed_precision autocasts it, else 'float32' (the CPU bf16 wrapper
+    passes through there); None for a pipeline without a transformer."""
     from spacy_transformers import Transformer
+    from thinc.api import NumpyOps
 
     pipes = [pipe for _, pipe in nlp.pipeline if isinstance(pipe, Transformer)]
     if not pipes:
         return None
+    if not isinstance(pipes[0].model.ops, NumpyOps):
+        mixed = any(getattr(shim, "_mixed_precision", False) for pipe in pipes for shim in pipe.model.layers[0].shims)
+        return "float16 (mixed)" if mixed else "float32"
     return "bfloat16" if any(hasattr(pipe.predict, "__wrapped__") for pipe in pipes) else "float32"
 
 

@@ -12,6 +12,7 @@ import srsly
 from .plan import KOGNER, NO_KG, SYSTEMS
 
 NOTES_FILE = "notes.md"
+GPU_RESULTS = "gpu"  # a results folder (runs/, speed.json) of a benchmark run on a GPU machine
 README_BEGIN = "<!-- benchmark-results:begin -->"
 README_END = "<!-- benchmark-results:end -->"
 
@@ -76,6 +77,13 @@ def kg_gains(runs: List[Dict[str, Any]]) -> Dict[str, Dict[str, Any]]:
     return gains
 
 
+def gpu_training_minutes(runs: List[Dict[str, Any]]) -> Optional[float]:
+    """Mean training time (min) of the bc5cdr-full kogner runs trained on a GPU, if any."""
+    seconds = [r["train"]["seconds"] for r in runs if r["setting"] == "bc5cdr-full" and r["system"] == KOGNER
+               and str(r.get("train", {}).get("device", "cpu")).startswith("gpu")]
+    return round(mean(seconds) / 60, 1) if seconds else None
+
+
 def _target(name: str, value: Optional[float], goal: float, higher: bool = True, unit: str = "",
             missing: str = "not measured", strict: bool = False) -> Dict[str, Any]:
     op = (">" if strict else ">=") if higher else "<="
@@ -87,8 +95,10 @@ def _target(name: str, value: Optional[float], goal: float, higher: bool = True,
     return {"target": name, "goal": f"{op} {goal}{unit}", "value": value, "met": met, "status": status}
 
 
-def targets(summary: Dict, gains: Dict, speed: Optional[Dict]) -> List[Dict[str, Any]]:
-    """The issue's targets, each with its measured value and status."""
+def targets(summary: Dict, gains: Dict, speed: Optional[Dict], gpu_speed: Optional[Dict] = None,
+            gpu_train_minutes: Optional[float] = None) -> List[Dict[str, Any]]:
+    """The issue's targets, each with its measured value and status; GPU timings
+    come from `speed` or else from `gpu_speed` (a GPU machine's run)."""
     def f_of(setting: str, label: Optional[str] = None) -> Optional[float]:
         entry = summary.get(setting, {}).get(KOGNER)
         if entry is None:
@@ -101,13 +111,9 @@ def targets(summary: Dict, gains: Dict, speed: Optional[Dict]) -> List[Dict[str,
         return gains.get(setting, {}).get(key, {}).get("mean")
 
     cpu = (speed or {}).get("cpu", {})
-    gpu = (speed or {}).get("gpu", {})
+    gpu = (speed or {}).get("gpu") or (gpu_speed or {}).get("gpu", {})
     fp32 = (speed or {}).get("cpu_fp32")
-    no_gpu = "not measured: no GPU was lent to this run"
-    full_kogner_train = summary.get("bc5cdr-full", {}).get(KOGNER, {})
-    gpu_train_minutes = None
-    if speed and speed.get("machine", {}).get("gpu") and "train_seconds" in full_kogner_train:
-        gpu_train_minutes = round(full_kogner_train["train_seconds"] / 60, 1)
+    no_gpu = f"not measured: no GPU run recorded (in runs/ or {GPU_RESULTS}/)"
     kogner_cpu = cpu.get(KOGNER, {})
     size = (speed or {}).get("size", {})
     precision = kogner_cpu.get("transformer_inference") or "float32"
@@ -142,6 +148,9 @@ def write_report(results: Path, command: str, readme: Optional[Path] = None) -> 
     runs = load_runs(results)
     speed_path = results / "speed.json"
     speed = srsly.read_json(speed_path) if speed_path.exists() else None
+    gpu_dir = results / GPU_RESULTS
+    gpu_runs = load_runs(gpu_dir) if (gpu_dir / "runs").exists() else []
+    gpu_speed = srsly.read_json(gpu_dir / "speed.json") if (gpu_dir / "speed.json").exists() else None
     notes_path = results / NOTES_FILE
     notes = notes_path.read_text(encoding="utf8") if notes_path.exists() else ""
     summary = summarize(runs)
@@ -154,7 +163,8 @@ def write_report(results: Path, command: str, readme: Optional[Path] = None) -> 
         "summary": summary,
         "kg_gain": gains,
         "speed": speed,
-        "targets": targets(summary, gains, speed),
+        "gpu": {"folder": GPU_RESULTS, "summary": summarize(gpu_runs), "speed": gpu_speed} if gpu_runs or gpu_speed else None,
+        "targets": targets(summary, gains, speed, gpu_speed, gpu_training_minutes(runs + gpu_runs)),
         "runs": runs,
         "notes": notes,
     }
@@ -231,6 +241,18 @@ def render_markdown(report: Dict[str, Any]) -> str:
                       + (f" (float32 inference: {fp32_ratio})" if fp32_ratio else "") + "; "
                       f"kogner pipeline folder {size.get('pipeline_folder_mb')} MB, wheel {size.get('wheel_mb')} MB, "
                       f"KG table {size.get('kg_table_mb')} MB; KG build {speed.get('kg_build_seconds')} s."]
+    gpu_run = report.get("gpu")
+    if gpu_run:
+        lines += ["", f"## GPU run (records in `{gpu_run['folder']}/`)", "",
+                  "| setting | system | test F1 | dev F1 | train time (min) |", "|---|---|---|---|---|"]
+        for setting, systems in gpu_run["summary"].items():
+            for system, entry in systems.items():
+                train_min = f"{entry['train_seconds'] / 60:.1f}" if "train_seconds" in entry else "-"
+                lines.append(f"| {setting} | {system} | {_pm(entry['f'])} | {entry.get('dev_f', '-')} | {train_min} |")
+        for system, m in ((gpu_run.get("speed") or {}).get("gpu") or {}).items():
+            if isinstance(m, dict):
+                lines.append(f"\nGPU inference, {system}: {m['words_per_s']} words/s "
+                             f"({m.get('transformer_inference') or '-'} transformer inference).")
     lines += ["", "## Targets", "", "| target | goal | value | status |", "|---|---|---|---|"]
     lines += [f"| {t['target']} | {t['goal']} | {t['value'] if t['value'] is not None else '-'} | {t['status']} |" for t in report["targets"]]
     if report["notes"]:

