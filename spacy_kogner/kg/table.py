@@ -179,21 +179,24 @@ class KGTable:
         """Greedy left-to-right longest match of token n-grams against the aliases.
         A mention starts and ends on a token with a letter or digit."""
         keys = normalize_tokens(words)
+        is_word = [is_word_key(key) for key in keys]
+        max_chars = self.aliases.max_key_bytes + 1  # + 1: a folded plural "s"; chars <= bytes
+        get = self.aliases.get
         mentions: List[KGMention] = []
         n = len(keys)
         i = 0
         while i < n:
-            if not is_word_key(keys[i]):
+            if not is_word[i]:
                 i += 1
                 continue
             best: Optional[KGMention] = None
             acc = ""
             for j in range(i, min(n, i + MAX_MENTION_TOKENS)):
                 acc += keys[j]
-                if len(acc) > self.aliases.max_key_bytes + 1:  # + 1: a folded plural "s"; chars <= bytes
+                if len(acc) > max_chars:
                     break
-                if is_word_key(keys[j]):
-                    cands = self.aliases.get(fold_plural(acc))
+                if is_word[j]:
+                    cands = get(fold_plural(acc))
                     if cands:
                         best = KGMention(i, j + 1, cands)
             if best is None:
