@@ -8,6 +8,7 @@ import spacy
 import srsly
 from spacy.tokens import DocBin
 from spacy.training import Example
+from thinc.util import has_cupy_gpu
 
 from tests.util import TINY_KG, TRAIN_DATA
 
@@ -16,6 +17,14 @@ CONFIG = Path(__file__).parent.parent / "configs" / "kogner.cfg"
 
 def spacy_cli(*args, cwd=None):
     return subprocess.run([sys.executable, "-m", "spacy", *map(str, args)], capture_output=True, text=True, cwd=cwd)
+
+
+def train_overrides(corpus, transformer):
+    """`spacy train` overrides for a 60-step run on the tiny corpus, KG and BERT."""
+    return ["--paths.train", corpus, "--paths.dev", corpus, "--paths.kg", TINY_KG,
+            "--paths.transformer", transformer, "--training.max_steps", 60, "--training.eval_frequency", 20,
+            "--training.optimizer.learn_rate.warmup_steps", 2, "--training.optimizer.learn_rate.initial_rate", 0.003,
+            "--training.optimizer.learn_rate.total_steps", 60]
 
 
 @pytest.fixture(scope="module")
@@ -60,13 +69,7 @@ def test_debug_config_passes(tiny_corpus):
 
 @pytest.mark.slow
 def test_spacy_train_and_evaluate_with_the_shipped_config(tiny_corpus, tiny_bert, tmp_path):
-    result = spacy_cli(
-        "train", CONFIG, "--output", tmp_path / "out",
-        "--paths.train", tiny_corpus, "--paths.dev", tiny_corpus, "--paths.kg", TINY_KG,
-        "--paths.transformer", tiny_bert, "--training.max_steps", 60, "--training.eval_frequency", 20,
-        "--training.optimizer.learn_rate.warmup_steps", 2, "--training.optimizer.learn_rate.initial_rate", 0.003,
-        "--training.optimizer.learn_rate.total_steps", 60,
-    )
+    result = spacy_cli("train", CONFIG, "--output", tmp_path / "out", *train_overrides(tiny_corpus, tiny_bert))
     assert result.returncode == 0, result.stdout + result.stderr
     metrics = tmp_path / "metrics.json"
     result = spacy_cli("evaluate", tmp_path / "out" / "model-best", tiny_corpus, "--output", metrics)
@@ -75,22 +78,11 @@ def test_spacy_train_and_evaluate_with_the_shipped_config(tiny_corpus, tiny_bert
     assert scores["ents_f"] > 0.9 and set(scores["ents_per_type"]) == {"Chemical", "Disease"}
 
 
-def _cuda_available() -> bool:
-    import torch
-
-    return torch.cuda.is_available()
-
-
 @pytest.mark.slow
-@pytest.mark.skipif(not _cuda_available(), reason="needs a CUDA GPU: torch sees none on this machine")
+@pytest.mark.skipif(not has_cupy_gpu, reason="needs a CUDA GPU with cupy (spaCy's GPU backend): thinc sees none here")
 def test_spacy_train_and_evaluate_on_gpu(tiny_corpus, tiny_bert, tmp_path):
-    result = spacy_cli(
-        "train", CONFIG, "--output", tmp_path / "out", "--gpu-id", 0,
-        "--paths.train", tiny_corpus, "--paths.dev", tiny_corpus, "--paths.kg", TINY_KG,
-        "--paths.transformer", tiny_bert, "--training.max_steps", 60, "--training.eval_frequency", 20,
-        "--training.optimizer.learn_rate.warmup_steps", 2, "--training.optimizer.learn_rate.initial_rate", 0.003,
-        "--training.optimizer.learn_rate.total_steps", 60,
-    )
+    result = spacy_cli("train", CONFIG, "--output", tmp_path / "out", "--gpu-id", 0,
+                       *train_overrides(tiny_corpus, tiny_bert))
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Using GPU: 0" in result.stdout + result.stderr
     for gpu_id in (0, -1):  # the GPU-trained pipeline loads and scores on the GPU and on the CPU
