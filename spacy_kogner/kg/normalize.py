@@ -23,9 +23,23 @@ IGNORED_CHARS = frozenset(
 )
 
 
+# ASCII text is NFKC-stable and has no Greek letters, and its lower case is its
+# case fold: one str.translate gives its key.
+ASCII_KEY_TABLE = {
+    code: None if chr(code).isspace() or chr(code) in IGNORED_CHARS else chr(code).lower() for code in range(128)
+}
+
+
 def normalize_text(text: str) -> str:
     """Return the lookup key of a text: NFKC, Greek letters spelled out,
     case-folded, without whitespace, dashes or quotes."""
+    if text.isascii():
+        return text.translate(ASCII_KEY_TABLE)
+    return normalize_unicode_text(text)
+
+
+def normalize_unicode_text(text: str) -> str:
+    """`normalize_text` for any text, character by character."""
     text = unicodedata.normalize("NFKC", text)
     out: List[str] = []
     for char in text:

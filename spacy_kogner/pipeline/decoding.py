@@ -27,29 +27,55 @@ def transition_constraints(tags: Sequence[str]) -> Tuple[np.ndarray, np.ndarray,
     return start, allowed, end
 
 
-def viterbi_biluo(
-    log_probs: np.ndarray, start: np.ndarray, allowed: np.ndarray, end: np.ndarray
-) -> np.ndarray:
-    """Most probable valid tag sequence for [n_tokens, n_tags] log probabilities."""
-    n_tokens, n_tags = log_probs.shape
-    if n_tokens == 0:
-        return np.zeros((0,), dtype="int64")
+def viterbi_biluo_batch(
+    log_probs: Sequence[np.ndarray], start: np.ndarray, allowed: np.ndarray, end: np.ndarray,
+    max_padded: int = 2**16,
+) -> List[np.ndarray]:
+    """`viterbi_biluo` for many docs: docs of similar length are padded into groups
+    of at most `max_padded` positions (a long doc forms its own group), and numpy
+    decodes all docs of a group per position, instead of a Python loop over every
+    token."""
+    paths: List[np.ndarray] = [np.zeros((0,), dtype="int64") for _ in log_probs]
+    group: List[int] = []
+    for i in sorted(range(len(log_probs)), key=lambda i: len(log_probs[i])):
+        if not len(log_probs[i]):
+            continue
+        if group and (len(group) + 1) * len(log_probs[i]) > max_padded:
+            _viterbi_group(log_probs, group, start, allowed, end, paths)
+            group = []
+        group.append(i)
+    if group:
+        _viterbi_group(log_probs, group, start, allowed, end, paths)
+    return paths
+
+
+def _viterbi_group(
+    log_probs: Sequence[np.ndarray], group: List[int], start: np.ndarray, allowed: np.ndarray,
+    end: np.ndarray, paths: List[np.ndarray],
+) -> None:
+    """Decode the (non-empty) docs of one padded group into `paths`."""
+    lengths = np.array([len(log_probs[i]) for i in group], dtype="int64")
+    n_docs, n_steps, n_tags = len(group), int(lengths.max()), allowed.shape[0]
+    padded = np.zeros((n_docs, n_steps, n_tags), dtype="float64")
+    for row, i in enumerate(group):
+        padded[row, : lengths[row]] = log_probs[i]
     penalty = np.where(allowed, 0.0, -np.inf)
-    score = np.where(start, log_probs[0], -np.inf)
-    if n_tokens == 1:
-        score = np.where(end, score, -np.inf)
-    back = np.zeros((n_tokens, n_tags), dtype="int64")
-    for t in range(1, n_tokens):
-        cand = score[:, None] + penalty
-        back[t] = cand.argmax(axis=0)
-        score = cand[back[t], np.arange(n_tags)] + log_probs[t]
-        if t == n_tokens - 1:
-            score = np.where(end, score, -np.inf)
-    path = np.zeros((n_tokens,), dtype="int64")
-    path[-1] = int(score.argmax())
-    for t in range(n_tokens - 1, 0, -1):
-        path[t - 1] = back[t, path[t]]
-    return path
+    score = np.where(start, padded[:, 0], -np.inf)
+    back = np.zeros((n_docs, n_steps, n_tags), dtype="int64")
+    for t in range(1, n_steps):
+        cand = score[:, :, None] + penalty
+        back[:, t] = cand.argmax(axis=1)
+        stepped = np.take_along_axis(cand, back[:, t][:, None, :], axis=1)[:, 0] + padded[:, t]
+        score = np.where((t < lengths)[:, None], stepped, score)
+    last = np.where(end, score, -np.inf).argmax(axis=1)
+    path = np.zeros((n_docs, n_steps), dtype="int64")
+    rows = np.arange(n_docs)
+    for t in range(n_steps - 1, -1, -1):
+        path[:, t] = np.where(lengths - 1 == t, last, path[:, t])
+        if t > 0:
+            path[:, t - 1] = back[rows, t, path[:, t]]
+    for row, i in enumerate(group):
+        paths[i] = path[row, : lengths[row]]
 
 
 def biluo_spans(tags: Sequence[str]) -> List[Tuple[int, int, str]]:

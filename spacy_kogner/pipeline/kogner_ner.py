@@ -19,7 +19,7 @@ from thinc.types import Floats2d
 from ..kg.table import KGTable
 from ..ml.graph import abbreviation_pairs
 from ..ml.kogner import set_model_kg
-from .decoding import biluo_spans, biluo_tag_names, transition_constraints, viterbi_biluo
+from .decoding import biluo_spans, biluo_tag_names, transition_constraints, viterbi_biluo_batch
 
 DEFAULT_MODEL_CONFIG = """
 [model]
@@ -154,11 +154,9 @@ class KoGNERecognizer(TrainablePipe):
 
     def set_annotations(self, docs: Iterable[Doc], scores: List[Floats2d]) -> None:
         """Decode valid BILUO sequences, set doc.ents (with KG ids) and the scored span group."""
-        start, allowed, end = self._constraints
-        for doc, doc_scores in zip(docs, scores):
-            probs = self.model.ops.to_numpy(doc_scores)
-            log_probs = np.log(np.clip(probs, 1e-12, 1.0))
-            path = viterbi_biluo(log_probs, start, allowed, end)
+        log_probs_of = [np.log(np.clip(self.model.ops.to_numpy(s), 1e-12, 1.0)) for s in scores]
+        paths = viterbi_biluo_batch(log_probs_of, *self._constraints)
+        for doc, log_probs, path in zip(docs, log_probs_of, paths):
             tags = [self.tags[i] for i in path]
             token_logp = log_probs[np.arange(len(path)), path]
             spans: List[Span] = []

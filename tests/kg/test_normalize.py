@@ -1,4 +1,8 @@
-from spacy_kogner.kg.normalize import alias_key, fold_plural, is_word_key, normalize_text, normalize_tokens
+import random
+
+from spacy_kogner.kg.normalize import (
+    alias_key, fold_plural, is_word_key, normalize_text, normalize_tokens, normalize_unicode_text,
+)
 
 
 def test_case_space_hyphen_and_quote_variants_share_a_key():
@@ -34,3 +38,10 @@ def test_plural_endings_fold_to_the_singular():
     # short keys and -ss/-us/-is endings stay
     for key in ("aids", "nos", "stress", "uterus", "psychosis"):
         assert fold_plural(key) == key
+
+
+def test_ascii_fast_path_equals_the_general_normalization():
+    ascii_chars = "".join(chr(code) for code in range(128))
+    rng = random.Random(0)
+    texts = [ascii_chars] + ["".join(rng.choice(ascii_chars) for _ in range(rng.randint(0, 30))) for _ in range(2000)]
+    assert all(normalize_text(text) == normalize_unicode_text(text) for text in texts)
