@@ -31,34 +31,34 @@ def viterbi_biluo_batch(
     log_probs: Sequence[np.ndarray], start: np.ndarray, allowed: np.ndarray, end: np.ndarray,
     max_padded: int = 2**16,
 ) -> List[np.ndarray]:
-    """`viterbi_biluo` for many docs: docs of similar length are padded into groups
-    of at most `max_padded` positions (a long doc forms its own group), and numpy
-    decodes all docs of a group per position, instead of a Python loop over every
-    token."""
+    """Most probable valid tag sequence of each doc, for its [n_tokens, n_tags] log
+    probabilities. Docs of similar length are padded into groups of at most
+    `max_padded` positions (a long doc forms its own group), and numpy decodes all
+    docs of a group per position, instead of a Python loop over every token."""
     paths: List[np.ndarray] = [np.zeros((0,), dtype="int64") for _ in log_probs]
-    group: List[int] = []
+    groups: List[List[int]] = [[]]
     for i in sorted(range(len(log_probs)), key=lambda i: len(log_probs[i])):
         if not len(log_probs[i]):
             continue
-        if group and (len(group) + 1) * len(log_probs[i]) > max_padded:
-            _viterbi_group(log_probs, group, start, allowed, end, paths)
-            group = []
-        group.append(i)
-    if group:
-        _viterbi_group(log_probs, group, start, allowed, end, paths)
+        if groups[-1] and (len(groups[-1]) + 1) * len(log_probs[i]) > max_padded:
+            groups.append([])
+        groups[-1].append(i)
+    for group in groups:
+        if group:
+            for i, path in zip(group, _viterbi_padded([log_probs[i] for i in group], start, allowed, end)):
+                paths[i] = path
     return paths
 
 
-def _viterbi_group(
-    log_probs: Sequence[np.ndarray], group: List[int], start: np.ndarray, allowed: np.ndarray,
-    end: np.ndarray, paths: List[np.ndarray],
-) -> None:
-    """Decode the (non-empty) docs of one padded group into `paths`."""
-    lengths = np.array([len(log_probs[i]) for i in group], dtype="int64")
-    n_docs, n_steps, n_tags = len(group), int(lengths.max()), allowed.shape[0]
+def _viterbi_padded(
+    log_probs: Sequence[np.ndarray], start: np.ndarray, allowed: np.ndarray, end: np.ndarray
+) -> List[np.ndarray]:
+    """Decode non-empty docs together, padded to the longest."""
+    lengths = np.array([len(lp) for lp in log_probs], dtype="int64")
+    n_docs, n_steps, n_tags = len(log_probs), int(lengths.max()), allowed.shape[0]
     padded = np.zeros((n_docs, n_steps, n_tags), dtype="float64")
-    for row, i in enumerate(group):
-        padded[row, : lengths[row]] = log_probs[i]
+    for row, lp in enumerate(log_probs):
+        padded[row, : len(lp)] = lp
     penalty = np.where(allowed, 0.0, -np.inf)
     score = np.where(start, padded[:, 0], -np.inf)
     back = np.zeros((n_docs, n_steps, n_tags), dtype="int64")
@@ -74,8 +74,7 @@ def _viterbi_group(
         path[:, t] = np.where(lengths - 1 == t, last, path[:, t])
         if t > 0:
             path[:, t - 1] = back[rows, t, path[:, t]]
-    for row, i in enumerate(group):
-        paths[i] = path[row, : lengths[row]]
+    return [path[row, :n] for row, n in enumerate(lengths)]
 
 
 def biluo_spans(tags: Sequence[str]) -> List[Tuple[int, int, str]]:

@@ -164,20 +164,21 @@ class KoGNERecognizer(TrainablePipe):
             for begin, stop, label in biluo_spans(tags):
                 spans.append(Span(doc, begin, stop, label=label))
                 confidences.append(float(np.exp(token_logp[begin:stop].mean())))
-            spans, confidences = self._label_abbreviations(doc, spans, confidences)
+            pairs = abbreviation_pairs(doc)
+            spans, confidences = self._label_abbreviations(doc, pairs, spans, confidences)
             if self.cfg["link_entities"] and self.kg is not None:
-                spans = [self._link(doc, span) for span in spans]
+                long_forms = {(s_start, s_end): (l_start, l_end) for s_start, s_end, l_start, l_end in pairs}
+                spans = [self._link(doc, span, long_forms) for span in spans]
             doc.set_ents(spans, default="outside")
             group = SpanGroup(doc, name=self.cfg["spans_key"], spans=spans)
             group.attrs["scores"] = confidences
             doc.spans[self.cfg["spans_key"]] = group
 
     def _label_abbreviations(
-        self, doc: Doc, spans: List[Span], confidences: List[float]
+        self, doc: Doc, pairs: List[Tuple[int, int, int, int]], spans: List[Span], confidences: List[float]
     ) -> Tuple[List[Span], List[float]]:
-        """Give each abbreviation defined in the doc the label of its long form,
-        where the long form was predicted as an entity."""
-        pairs = abbreviation_pairs(doc)
+        """Give each abbreviation defined in the doc (`abbreviation_pairs`) the label
+        of its long form, where the long form was predicted as an entity."""
         if not pairs:
             return spans, confidences
         by_bounds = {(s.start, s.end): (s.label_, c) for s, c in zip(spans, confidences)}
@@ -194,12 +195,11 @@ class KoGNERecognizer(TrainablePipe):
             [conf for _, (_, conf) in ordered],
         )
 
-    def _link(self, doc: Doc, span: Span) -> Span:
-        """The span with kb_id set to the best KG entity of the same type, if any."""
-        words = [token.text for token in span]
-        for short_start, short_end, long_start, long_end in abbreviation_pairs(doc):
-            if (short_start, short_end) == (span.start, span.end):
-                words = [token.text for token in doc[long_start:long_end]]
+    def _link(self, doc: Doc, span: Span, long_forms: Dict[Tuple[int, int], Tuple[int, int]]) -> Span:
+        """The span with kb_id set to the best KG entity of the same type, if any; an
+        abbreviation (bounds in `long_forms`) is looked up by its long form."""
+        start, end = long_forms.get((span.start, span.end), (span.start, span.end))
+        words = [token.text for token in doc[start:end]]
         for row in self.kg.candidates(words):
             if self.kg.type_of(row) == span.label_:
                 return Span(doc, span.start, span.end, label=span.label_, kb_id=self.kg.ids[row])
