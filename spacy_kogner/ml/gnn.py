@@ -4,11 +4,32 @@ import os
 from typing import Any, Callable, Tuple
 
 import torch
+import torch_geometric.typing
 from safetensors.torch import load as load_safetensors
 from safetensors.torch import save as save_safetensors
 from thinc.api import ArgsKwargs, Model, PyTorchWrapper_v3, torch2xp, xp2torch
 from thinc.types import Floats2d, Ints1d, Ints2d
 from torch_geometric.nn import RGCNConv
+
+
+class PresentRelationsRGCNConv(RGCNConv):
+    """torch-geometric's RGCNConv (no basis or block decomposition) that aggregates
+    only the relation types present in the batch. Without pyg-lib, RGCNConv
+    aggregates and multiplies for every relation slot, empty ones included; an
+    empty slot adds exact zeros, so skipping it changes no output or gradient.
+    With pyg-lib installed, or for a graph with no edges (whose weight must still
+    get its zero gradient), RGCNConv's own forward runs."""
+
+    def forward(self, x: torch.Tensor, edge_index: torch.Tensor, edge_type: torch.Tensor) -> torch.Tensor:
+        """Same as RGCNConv.forward for float node features and a dense edge index."""
+        if torch_geometric.typing.WITH_SEGMM or edge_type.numel() == 0:
+            return super().forward(x, edge_index, edge_type)
+        size = (x.size(0), x.size(0))
+        out = torch.zeros(x.size(0), self.out_channels, device=x.device)
+        for relation in torch.unique(edge_type).tolist():  # ascending, as RGCNConv sums them
+            edges = edge_index[:, edge_type == relation]
+            out = out + self.propagate(edges, x=x, edge_type_ptr=None, size=size) @ self.weight[relation]
+        return out + x @ self.root + self.bias
 
 
 class GatedRGCN(torch.nn.Module):
@@ -19,7 +40,7 @@ class GatedRGCN(torch.nn.Module):
     def __init__(self, width: int, depth: int, n_relations: int, dropout: float):
         super().__init__()
         self.convs = torch.nn.ModuleList(
-            [RGCNConv(width, width, n_relations, aggr="mean") for _ in range(depth)]
+            [PresentRelationsRGCNConv(width, width, n_relations, aggr="mean") for _ in range(depth)]
         )
         self.norms = torch.nn.ModuleList([torch.nn.LayerNorm(width) for _ in range(depth)])
         self.dropout = torch.nn.Dropout(dropout)

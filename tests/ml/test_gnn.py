@@ -1,0 +1,39 @@
+import pytest
+import torch
+from torch_geometric.nn import RGCNConv
+
+from spacy_kogner.ml.gnn import GatedRGCN, PresentRelationsRGCNConv
+
+
+def graph(n_nodes, n_edges, relations):
+    generator = torch.Generator().manual_seed(0)
+    edge_index = torch.randint(0, n_nodes, (2, n_edges), generator=generator)
+    edge_type = torch.tensor(relations)[torch.randint(0, len(relations), (n_edges,), generator=generator)]
+    return torch.randn(n_nodes, 8, generator=generator), edge_index, edge_type
+
+
+@pytest.mark.parametrize("relations", [[0, 1], [2, 5, 9], [], [11]])
+def test_present_relations_conv_equals_rgcnconv(relations):
+    """Same output and gradients as RGCNConv with the same weights, with most of the
+    12 relation slots empty (and none present at all)."""
+    torch.manual_seed(0)
+    reference = RGCNConv(8, 6, 12, aggr="mean")
+    conv = PresentRelationsRGCNConv(8, 6, 12, aggr="mean")
+    conv.load_state_dict(reference.state_dict())
+    x, edge_index, edge_type = graph(30, 0 if not relations else 80, relations or [0])
+    outputs = []
+    for module in (reference, conv):
+        module.zero_grad()
+        node_features = x.clone().requires_grad_(True)
+        out = module(node_features, edge_index, edge_type)
+        (out * torch.linspace(-1, 1, out.numel()).view_as(out)).sum().backward()
+        outputs.append((out.detach(), node_features.grad, module.weight.grad, module.root.grad))
+    for expected, got in zip(*outputs):
+        assert torch.equal(expected, got)
+
+
+def test_gated_rgcn_uses_present_relations_conv_with_rgcnconv_weights():
+    """The layer's parameters are RGCNConv's, so trained weights load unchanged."""
+    model = GatedRGCN(8, 2, 5, 0.0)
+    assert all(type(conv) is PresentRelationsRGCNConv for conv in model.convs)
+    assert set(model.convs[0].state_dict()) == set(RGCNConv(8, 8, 5).state_dict())
