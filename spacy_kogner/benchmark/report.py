@@ -2,6 +2,7 @@
 P/R/F1 per setting and system (mean and spread over seeds), per type, KG gain,
 cross-corpus scores, speed and size, and each target met or missed by how much.
 `notes.md` beside them (hand-written: what was tried) is carried into both."""
+import json
 from collections import defaultdict
 from pathlib import Path
 from statistics import mean, pstdev
@@ -17,9 +18,15 @@ README_BEGIN = "<!-- benchmark-results:begin -->"
 README_END = "<!-- benchmark-results:end -->"
 
 
+def read_record(path: Path) -> Dict[str, Any]:
+    """A JSON record, read with the standard library: srsly's ujson parses
+    floats imprecisely (1.696 comes back as 1.6960000000000002)."""
+    return json.loads(path.read_text(encoding="utf8"))
+
+
 def load_runs(results: Path) -> List[Dict[str, Any]]:
     """Every run record under results/runs, sorted by id."""
-    return [srsly.read_json(p) for p in sorted((results / "runs").glob("*.json"))]
+    return [read_record(p) for p in sorted((results / "runs").glob("*.json"))]
 
 
 def _stat(values: Sequence[float]) -> Dict[str, Any]:
@@ -147,10 +154,10 @@ def write_report(results: Path, command: str, readme: Optional[Path] = None) -> 
     with `readme`, also replace the tables between its benchmark-results markers."""
     runs = load_runs(results)
     speed_path = results / "speed.json"
-    speed = srsly.read_json(speed_path) if speed_path.exists() else None
+    speed = read_record(speed_path) if speed_path.exists() else None
     gpu_dir = results / GPU_RESULTS
     gpu_runs = load_runs(gpu_dir) if (gpu_dir / "runs").exists() else []
-    gpu_speed = srsly.read_json(gpu_dir / "speed.json") if (gpu_dir / "speed.json").exists() else None
+    gpu_speed = read_record(gpu_dir / "speed.json") if (gpu_dir / "speed.json").exists() else None
     notes_path = results / NOTES_FILE
     notes = notes_path.read_text(encoding="utf8") if notes_path.exists() else ""
     summary = summarize(runs)

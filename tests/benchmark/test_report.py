@@ -107,3 +107,19 @@ def test_readme_tables_between_markers(tmp_path):
     readme.write_text("# no markers\n")
     with pytest.raises(ValueError, match="markers"):
         write_report(tmp_path, "cmd", readme)
+
+
+def test_recorded_floats_are_rendered_as_written(tmp_path):
+    """1.696 in speed.json shows as 1.696, not as srsly/ujson's 1.6960000000000002."""
+    (tmp_path / "runs").mkdir()
+    for run in RUNS:
+        srsly.write_json(tmp_path / "runs" / f"{run['run_id']}.json", run)
+    measured = {"words_per_s": 4185, "passes": [4185], "words": 10, "load_seconds": 1.696,
+                "transformer_inference": "bfloat16", "peak_rss_mb": 1331.7}
+    (tmp_path / "speed.json").write_text(
+        '{"setting": "bc5cdr-full", "seed": 0, "cpu": {"kogner": %s, "no-kg": %s, "kg_time_ratio": 1.128}}'
+        % (srsly.json_dumps(measured), srsly.json_dumps(measured)))
+    write_report(tmp_path, "cmd")
+    markdown = (tmp_path / "RESULTS.md").read_text()
+    assert "| 4185 | 1.696 | 1331.7 |" in markdown and "time ratio (CPU): 1.128" in markdown
+    assert "0000000" not in markdown
