@@ -10,6 +10,7 @@ import typer
 from rich.progress import Progress
 from wasabi import msg
 
+from ..benchmark.errors import error_analysis, training_mentions
 from ..benchmark.measure import (
     cross_corpus_scores, dictionary_pipeline, inference_speed, load_pipeline, machine_description, ner_scores,
     peak_rss_mb, read_examples, read_texts, texts_of, transformer_precision,
@@ -18,8 +19,10 @@ from ..benchmark.plan import KOGNER, NO_KG, SYSTEMS, plan_runs, select_settings
 from ..benchmark.report import write_report
 from ..benchmark.runner import BenchmarkError, BenchmarkOptions, BenchmarkPaths, BenchmarkRunner
 from ..benchmark.speed import check_speed_devices, measure_speed_and_size
+from ..kg.table import KGTable, KGTableError
 from ..pipeline.inference import cpu_has_native_bf16
 from .app import app
+from .util import atomic_path
 
 
 def _split_csv(value: str) -> List[str]:
@@ -150,3 +153,45 @@ def benchmark_eval(
     output.parent.mkdir(parents=True, exist_ok=True)
     srsly.write_json(output, result)
     msg.good(f"{result['model']}: {result.get('test', {}).get('f', '-')} F, {result['speed']['words_per_s']} words/s")
+
+
+@app.command("benchmark-errors")
+def benchmark_errors(
+    test: Path = typer.Argument(..., exists=True, help="Test .spacy file"),
+    model: str = typer.Option(..., help="Pipeline (folder or package name) to analyse"),
+    train: Path = typer.Option(..., exists=True, help="Training .spacy file (which gold mentions were seen)"),
+    output: Path = typer.Option(..., help="JSON file for the analysis"),
+    kg: Optional[Path] = typer.Option(None, help="KG table folder for the KG-alias split (default: the pipeline's own KG)"),
+) -> None:
+    """Classify a pipeline's errors on a test split: missed and wrong entities
+    by kind, recall of mentions seen / unseen in training and in / not in the KG."""
+    nlp, _ = load_pipeline(model)
+    try:
+        table = KGTable.from_disk(kg) if kg is not None else _pipeline_kg(nlp)
+    except KGTableError as err:
+        msg.fail(str(err), exits=1)
+    examples = read_examples(nlp, test)
+    with Progress(transient=True) as progress:
+        task = progress.add_task(f"Annotating {test}", total=len(examples))
+        predicted = []
+        for doc in nlp.pipe([eg.predicted for eg in examples]):
+            predicted.append(doc)
+            progress.advance(task)
+    seen = training_mentions(eg.reference for eg in read_examples(nlp, train))
+    result = {"model": model, "test_file": str(test), "train_file": str(train),
+              "kg": str(kg) if kg is not None else ("pipeline" if table is not None else None),
+              "labels": error_analysis([eg.reference for eg in examples], predicted, seen, table)}
+    with atomic_path(output) as tmp:
+        srsly.write_json(tmp, result)
+    for label, record in result["labels"].items():
+        groups = ", ".join(f"{name} {g['recall']}" for name, g in record["recall_by_group"].items())
+        msg.info(f"{label}: F {record['f']}; recall {groups}")
+    msg.good(f"Wrote {output}")
+
+
+def _pipeline_kg(nlp) -> Optional[KGTable]:
+    """The KG table of the pipeline's kogner_ner component, if it has one."""
+    for _, pipe in nlp.pipeline:
+        if getattr(pipe, "kg", None) is not None:
+            return pipe.kg
+    return None
