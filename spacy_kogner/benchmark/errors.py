@@ -5,6 +5,7 @@ text was a gold mention of the training split and whether the KG has it as an
 alias of its type."""
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Set, Tuple
 
+from spacy.scorer import PRFScore
 from spacy.tokens import Doc
 
 from ..kg.normalize import alias_key
@@ -41,8 +42,10 @@ def _is_kg_alias(kg: KGTable, words: Sequence[str], label: str) -> bool:
     return any(kg.type_of(row) == label for row in kg.candidates(words))
 
 
-def _new_label_record() -> Dict[str, Any]:
-    groups = ("seen in training", "unseen in training", "KG alias of its type", "not a KG alias of its type")
+def _new_label_record(with_kg: bool) -> Dict[str, Any]:
+    groups = ("seen in training", "unseen in training")
+    if with_kg:
+        groups += ("KG alias of its type", "not a KG alias of its type")
     return {
         "gold": 0,
         "predicted": 0,
@@ -54,12 +57,15 @@ def _new_label_record() -> Dict[str, Any]:
     }
 
 
-def _sample(doc: Doc, bounds: Bounds, other: Optional[str]) -> Dict[str, str]:
+def _add_sample(samples: List[Dict[str, str]], doc: Doc, bounds: Bounds, other: Optional[str]) -> None:
+    """Keep the first SAMPLES_PER_KIND errors of a kind: text, context and the other side's label."""
+    if len(samples) >= SAMPLES_PER_KIND:
+        return
     start, end = bounds
     sample = {"text": doc[start:end].text, "context": doc[max(0, start - 4):end + 4].text}
     if other is not None:
         sample["other side"] = other
-    return sample
+    samples.append(sample)
 
 
 def error_analysis(
@@ -79,7 +85,7 @@ def error_analysis(
         gold_ents = {(e.start, e.end): e.label_ for e in gold.ents}
         predicted_ents = {(e.start, e.end): e.label_ for e in predicted.ents}
         for bounds, label in gold_ents.items():
-            record = records.setdefault(label, _new_label_record())
+            record = records.setdefault(label, _new_label_record(kg is not None))
             record["gold"] += 1
             correct = predicted_ents.get(bounds) == label
             span = gold[bounds[0]:bounds[1]]
@@ -96,7 +102,7 @@ def error_analysis(
             record["missed"][kind] += 1
             _add_sample(record["samples"][f"missed {kind}"], gold, bounds, predicted_ents.get(bounds))
         for bounds, label in predicted_ents.items():
-            record = records.setdefault(label, _new_label_record())
+            record = records.setdefault(label, _new_label_record(kg is not None))
             record["predicted"] += 1
             if gold_ents.get(bounds) == label:
                 continue
@@ -104,17 +110,9 @@ def error_analysis(
             record["wrong"][kind] += 1
             _add_sample(record["samples"][f"wrong {kind}"], predicted, bounds, gold_ents.get(bounds))
     for record in records.values():
-        p = record["correct"] / record["predicted"] if record["predicted"] else 0.0
-        r = record["correct"] / record["gold"] if record["gold"] else 0.0
-        record.update(p=round(100 * p, 2), r=round(100 * r, 2), f=round(200 * p * r / (p + r), 2) if p + r else 0.0)
+        prf = PRFScore(tp=record["correct"], fp=record["predicted"] - record["correct"],
+                       fn=record["gold"] - record["correct"])
+        record.update(p=round(100 * prf.precision, 2), r=round(100 * prf.recall, 2), f=round(100 * prf.fscore, 2))
         for group in record["recall_by_group"].values():
             group["recall"] = round(100 * group["correct"] / group["gold"], 2) if group["gold"] else None
-        if kg is None:
-            for group in ("KG alias of its type", "not a KG alias of its type"):
-                del record["recall_by_group"][group]
     return dict(sorted(records.items()))
-
-
-def _add_sample(samples: List[Dict[str, str]], doc: Doc, bounds: Bounds, other: Optional[str]) -> None:
-    if len(samples) < SAMPLES_PER_KIND:
-        samples.append(_sample(doc, bounds, other))

@@ -8,6 +8,7 @@ from typing import List, Optional
 import srsly
 import typer
 from rich.progress import Progress
+from spacy.tokens import DocBin
 from wasabi import msg
 
 from ..benchmark.errors import error_analysis, training_mentions
@@ -177,7 +178,7 @@ def benchmark_errors(
         for doc in nlp.pipe([eg.predicted for eg in examples]):
             predicted.append(doc)
             progress.advance(task)
-    seen = training_mentions(eg.reference for eg in read_examples(nlp, train))
+    seen = training_mentions(DocBin().from_disk(train).get_docs(nlp.vocab))
     result = {"model": model, "test_file": str(test), "train_file": str(train),
               "kg": str(kg) if kg is not None else ("pipeline" if table is not None else None),
               "labels": error_analysis([eg.reference for eg in examples], predicted, seen, table)}
