@@ -115,5 +115,8 @@ def downgrade_to_format_2(folder: Path) -> Dict:
     meta = json.loads((folder / "meta.json").read_text())
     meta["format_version"] = 2
     meta["files"]["aliases.msgpack"] = hashlib.md5(data).hexdigest()
+    meta["files"].pop("holdout.msgpack", None)
+    meta.pop("n_held_out_docs", None)
+    (folder / "holdout.msgpack").unlink(missing_ok=True)
     (folder / "meta.json").write_text(json.dumps(meta))
     return meta

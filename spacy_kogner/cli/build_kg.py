@@ -14,7 +14,9 @@ from wasabi import msg
 
 from ..kg.build import KGSources, build_graph
 from ..kg.distill import distill
+from ..kg.holdout import abstract_units, held_out_links
 from ..kg.normalize import alias_key
+from ..kg.sources import read_pubtator
 from ..kg.table import KGTable
 from .app import app
 from .util import md5_of
@@ -72,40 +74,54 @@ def _required(path: Path) -> Path:
     return path
 
 
-def annotated_mentions(path: Path) -> List[Tuple[str, str]]:
-    """The (text, label) of every entity annotated in a .spacy file."""
+def annotated_docs(path: Path) -> List[Tuple[str, List[Tuple[str, str]]]]:
+    """The text and the (text, label) of every annotated entity of each doc of a .spacy file."""
     import spacy
     from spacy.tokens import DocBin
 
     if not path.exists():
         raise typer.BadParameter(f"Training corpus not found: {path}")
     nlp = spacy.blank("en")
-    return [(ent.text, ent.label_) for doc in DocBin().from_disk(path).get_docs(nlp.vocab) for ent in doc.ents]
+    return [(doc.text, [(ent.text, ent.label_) for ent in doc.ents])
+            for doc in DocBin().from_disk(path).get_docs(nlp.vocab)]
 
 
-def gold_mention_filter(path: Path) -> Callable[[str, str], bool]:
+def gold_mention_filter(docs: Sequence[Tuple[str, List[Tuple[str, str]]]]) -> Callable[[str, str], bool]:
     """keep_gold for build_graph: a PubTator mention is kept when its text and
-    label are those of an entity of this training DocBin (so a train_fraction
+    label are those of an entity of the training docs (so a train_fraction
     sample gets only the gold aliases of its own documents)."""
-    allowed = {(alias_key(text), label) for text, label in annotated_mentions(path)}
+    allowed = {(alias_key(text), label) for _, ents in docs for text, label in ents}
     return lambda text, label: (alias_key(text), label) in allowed
 
 
+def document_units(doc_texts: Sequence[str], abstracts: Dict[str, str]) -> Dict[str, str]:
+    """Hold-out unit of each training doc (by `KGTable.doc_key`): its PubTator
+    abstract's PMID where it is found in one, else the doc itself."""
+    pmids = abstract_units(doc_texts, abstracts) if abstracts else [None] * len(doc_texts)
+    units: Dict[str, str] = {}
+    for text, pmid in zip(doc_texts, pmids):
+        key = KGTable.doc_key(text)
+        units[key] = f"pmid:{pmid}" if pmid is not None else f"doc:{key}"
+    return units
+
+
 def coverage(table: KGTable, corpus: Path) -> Dict[str, Dict]:
-    """Share of gold mentions (train, dev) whose text is an alias of an entity of the gold type."""
+    """Share of gold mentions (train, dev) whose text is an alias of an entity of
+    the gold type; "train_held_out": of train, with each doc's held-out links hidden."""
     import spacy
     from spacy.tokens import DocBin
 
     nlp = spacy.blank("en")
     result = {}
-    for split in ("train", "dev"):
-        path = corpus / f"{split}.spacy"
-        if not path.exists():
+    for split, hold_out in (("train", False), ("train_held_out", True), ("dev", False)):
+        path = corpus / f"{split.split('_')[0]}.spacy"
+        if not path.exists() or (hold_out and not table.holdout):
             continue
         per_label: Dict[str, List[int]] = {}
         for doc in DocBin().from_disk(path).get_docs(nlp.vocab):
+            hidden = table.held_out(doc.text) if hold_out else frozenset()
             for ent in doc.ents:
-                hit = any(table.type_of(r) == ent.label_ for r in table.candidates([t.text for t in ent]))
+                hit = any(table.type_of(r) == ent.label_ for r in table.candidates([t.text for t in ent], hidden))
                 counts = per_label.setdefault(ent.label_, [0, 0])
                 counts[0] += int(hit)
                 counts[1] += 1
@@ -124,6 +140,7 @@ def build_kg(
     gold_corpus: Optional[Path] = typer.Option(None, help="Training .spacy file: only PubTator mentions annotated in it become aliases"),
     train_mentions: Optional[Path] = typer.Option(None, help="Training .spacy file: annotated names the KG lacks become KG entities of their label (for corpora without concept ids)"),
     extra_sources: str = typer.Option("", help=f"Comma-separated extra disease vocabularies: {', '.join(EXTRA_SOURCES)}"),
+    hold_out_gold: bool = typer.Option(True, help="Record, per training doc, the alias links only its own abstract's (or its own) gold gave, for the model to hide in training"),
     transformer: Optional[str] = typer.Option(None, help="HF model (name or folder) for the name teacher"),
     corpus: Optional[Path] = typer.Option(None, help="Folder with train.spacy/dev.spacy for the coverage stats"),
     stats_path: Optional[Path] = typer.Option(None, "--stats", help="Stats JSON (default: OUTPUT/../kg_stats.json)"),
@@ -138,9 +155,14 @@ def build_kg(
     sources = find_sources(resources, hetionet, pubtator, [x.strip() for x in extra_sources.split(",") if x.strip()])
     if not sources.files():
         msg.fail("No KG source found: give --resources, --hetionet and/or --pubtator", exits=1)
-    keep_gold = gold_mention_filter(gold_corpus) if gold_corpus is not None else None
-    corpus_mentions = annotated_mentions(train_mentions) if train_mentions is not None else []
+    gold_docs = annotated_docs(gold_corpus) if gold_corpus is not None else []
+    mention_docs = annotated_docs(train_mentions) if train_mentions is not None else []
+    keep_gold = gold_mention_filter(gold_docs) if gold_corpus is not None else None
+    training_texts = list(dict.fromkeys(text for text, _ in [*gold_docs, *mention_docs]))
+    doc_units = document_units(training_texts, read_pubtator(sources.pubtator).texts if sources.pubtator else {})
+    corpus_mentions = [(text, label, doc_units[KGTable.doc_key(doc)]) for doc, ents in mention_docs for text, label in ents]
     graph = build_graph(sources, log=msg.text, keep_gold=keep_gold, corpus_mentions=corpus_mentions)
+    held_out = held_out_links(graph.gold_links, doc_units) if hold_out_gold else {}
     if not graph.entities:
         msg.fail("The sources gave no entity", exits=1)
     index = {e.id: i for i, e in enumerate(graph.entities)}
@@ -158,7 +180,7 @@ def build_kg(
         "distillation": distill_stats,
     }
     table = KGTable.build(graph.entities, vectors.astype("float16"), graph.relations, provenance,
-                          excluded_keys=STOP_WORDS)
+                          excluded_keys=STOP_WORDS, held_out=held_out)
     tmp = output.with_name(f".{output.name}.partial")
     shutil.rmtree(tmp, ignore_errors=True)
     table.to_disk(tmp)
@@ -171,6 +193,12 @@ def build_kg(
         "aliases": len(table.aliases),
         "aliases_per_type": _aliases_per_type(table),
         "relations": int(len(table.relations)),
+        "hold_out": {
+            "training_docs": len(doc_units),
+            "docs_in_pubtator_abstracts": sum(unit.startswith("pmid:") for unit in doc_units.values()),
+            "gold_only_links": len(graph.gold_links),
+            "docs_with_hidden_links": len(table.holdout),
+        },
         "distillation": distill_stats,
         "build_seconds": round(time.time() - start, 1),
     }

@@ -9,6 +9,7 @@ import typer
 from spacy.util import registry
 from wasabi import msg
 
+from ..kg.sources import read_pubtator
 from .app import app
 
 TOKENIZERS = {"pipeline": None, "spacy": "spacy.Tokenizer.v1", "scispacy": "spacy_kogner.SciSpacyTokenizer.v1"}
@@ -17,18 +18,8 @@ Mention = Tuple[str, int, int, str]
 
 def read_pubtator_documents(path: Path) -> Tuple[Dict[str, str], Set[Mention]]:
     """Texts (title + ' ' + abstract) and gold (doc, start, end, label) mentions."""
-    texts: Dict[str, str] = {}
-    gold: Set[Mention] = set()
-    for line in path.open(encoding="utf8"):
-        line = line.rstrip("\n")
-        if "|t|" in line[:20] or "|a|" in line[:20]:
-            pmid, kind, text = line.split("|", 2)
-            texts[pmid] = text if kind == "t" else f"{texts[pmid]} {text}"
-            continue
-        parts = line.split("\t")
-        if len(parts) >= 5 and parts[4] in ("Chemical", "Disease"):
-            gold.add((parts[0], int(parts[1]), int(parts[2]), parts[4]))
-    return texts, gold
+    data = read_pubtator([path])
+    return data.texts, {(m.pmid, m.start, m.end, m.label) for m in data.mentions}
 
 
 def prf(pred: Set[Mention], gold: Set[Mention]) -> Dict[str, float]:

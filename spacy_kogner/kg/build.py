@@ -13,6 +13,8 @@ from .sources import (
 from .table import MIN_KEY_CHARS, KGEntity
 
 Triple = Tuple[str, str, str]
+CorpusMention = Tuple[str, str, str]  # (text, label, unit): the unit is the document it comes from
+GoldLinks = Dict[Tuple[str, str], Set[str]]  # (alias key, entity id) -> units ("pmid:<PMID>", ...) whose gold gave it
 
 
 @dataclass
@@ -47,6 +49,7 @@ class KGGraph:
     entities: List[KGEntity]
     relations: List[Triple]
     stats: Dict
+    gold_links: GoldLinks = field(default_factory=dict)  # links that no KG source gave, only gold
 
 
 class _GraphBuilder:
@@ -107,14 +110,16 @@ def build_graph(
     sources: KGSources,
     log: Callable[[str], None] = print,
     keep_gold: Optional[Callable[[str, str], bool]] = None,
-    corpus_mentions: Sequence[Tuple[str, str]] = (),
+    corpus_mentions: Sequence[CorpusMention] = (),
 ) -> KGGraph:
     """Read every given source and merge it into one graph. `keep_gold(text, label)`
     selects the PubTator gold mentions that become aliases (default: all).
-    `corpus_mentions` are annotated (text, label) mentions of a training corpus:
-    those that no entity of their label has as a name become entities of their
-    own (see `add_corpus_entities`)."""
+    `corpus_mentions` are annotated (text, label, unit) mentions of a training
+    corpus: those that no entity of their label has as a name become entities of
+    their own (see `add_corpus_entities`). The graph's `gold_links` record which
+    units (PMIDs, corpus documents) gave each alias link that only gold gave."""
     g = _GraphBuilder()
+    gold_links: GoldLinks = {}
     stats: Dict = {"sources": {}}
     xref_map = read_mesh_mappings(sources.mesh_mappings) if sources.mesh_mappings else {}
     if sources.mesh_descriptors:
@@ -181,12 +186,19 @@ def build_graph(
         gold = read_pubtator(sources.pubtator)
         n_alias = 0
         aliased: Set[str] = set()
-        for text, label, ids in gold.mentions:
+        source_keys: Dict[str, Set[str]] = {}  # an entity's keys before gold touched it
+        for mention in gold.mentions:
+            text, label = mention.text, mention.label
             if keep_gold is not None and not keep_gold(text, label):
                 continue
-            for ent_id in ids:
+            for ent_id in mention.ids:
                 ent = g.entities.get(ent_id)
                 if ent is not None and ent.type == label:
+                    if ent_id not in source_keys:
+                        source_keys[ent_id] = {alias_key(t) for t in (ent.name, *ent.aliases)}
+                    key = alias_key(text)
+                    if key not in source_keys[ent_id]:
+                        gold_links.setdefault((key, ent_id), set()).add(f"pmid:{mention.pmid}")
                     ent.aliases.append(text)
                     aliased.add(ent_id)
                     n_alias += 1
@@ -199,7 +211,7 @@ def build_graph(
         stats["sources"]["pubtator"] = {"mentions": len(gold.mentions), "aliases_added": n_alias, "cid": n_cid}
         log(f"PubTator (train/devel): {n_alias} gold mention aliases, {n_cid} CID relations")
     if corpus_mentions:
-        n_added = add_corpus_entities(g, corpus_mentions)
+        n_added = add_corpus_entities(g, corpus_mentions, gold_links)
         stats["sources"]["corpus_mentions"] = {"mentions": len(corpus_mentions), "entities_added": n_added}
         log(f"Training corpus: {n_added} entities for the names of {len(corpus_mentions)} mentions that the KG lacks")
     entities = [
@@ -209,21 +221,23 @@ def build_graph(
     relations = sorted(g.relations)
     stats["entities_per_type"] = dict(sorted(Counter(e.type for e in entities).items()))
     stats["edges_per_relation"] = dict(sorted(Counter(r for _, r, _ in relations).items()))
-    return KGGraph(entities, relations, stats)
+    return KGGraph(entities, relations, stats, gold_links)
 
 
-def add_corpus_entities(g: _GraphBuilder, mentions: Sequence[Tuple[str, str]]) -> int:
-    """Give each annotated (text, label) mention that no entity of its label has
-    as a name or alias an entity of its own, id `corpus:<label>:<alias key>`,
+def add_corpus_entities(g: _GraphBuilder, mentions: Sequence[CorpusMention], gold_links: GoldLinks) -> int:
+    """Give each annotated (text, label, unit) mention that no entity of its label
+    has as a name or alias an entity of its own, id `corpus:<label>:<alias key>`,
     one per key: its most frequent spelling is the name, the others aliases.
     For corpora whose mentions carry no concept ids (NCBI-disease's IOB files),
-    this is what PubTator's gold ids give BC5CDR. Returns the entities added."""
+    this is what PubTator's gold ids give BC5CDR. Each new link is recorded in
+    `gold_links` with the units it came from. Returns the entities added."""
     known = {(alias_key(text), ent.type) for ent in g.entities.values() for text in (ent.name, *ent.aliases)}
     spellings: Dict[Tuple[str, str], Counter] = {}
-    for text, label in mentions:
+    for text, label, unit in mentions:
         key = alias_key(text)
         if len(key) >= MIN_KEY_CHARS and is_word_key(key) and (key, label) not in known:
             spellings.setdefault((key, label), Counter())[text] += 1
+            gold_links.setdefault((key, f"corpus:{label}:{key}"), set()).add(unit)
     for (key, label), counts in sorted(spellings.items()):
         ranked = sorted(counts, key=lambda text: (-counts[text], text))
         g.add(SourceEntity(f"corpus:{label}:{key}", label, ranked[0], ranked[1:]))

@@ -6,7 +6,7 @@ import gzip
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, Iterator, List, Optional, Set, Tuple
+from typing import Dict, Iterator, List, NamedTuple, Optional, Set, Tuple
 
 import srsly
 
@@ -203,23 +203,41 @@ def read_hetionet_edges(edges_path: Path, dag_path: Optional[Path]) -> Iterator[
                 yield f"Disease::{row['doid_id']}", "associates", f"Gene::{row['entrez_gene_id']}"
 
 
+class PubTatorMention(NamedTuple):
+    """A gold mention of a PubTator file: where, what, and its MeSH ids."""
+
+    pmid: str
+    start: int
+    end: int
+    text: str
+    label: str
+    ids: List[str]
+
+
 @dataclass
 class PubTatorData:
-    """Gold mentions (text, type, MeSH ids) and CID relations of PubTator files."""
+    """Gold Chemical/Disease mentions, CID relations and the texts (title + " " +
+    abstract, by PMID) of PubTator files."""
 
-    mentions: List[Tuple[str, str, List[str]]]
+    mentions: List[PubTatorMention]
     cid: List[Tuple[str, str]]
+    texts: Dict[str, str] = field(default_factory=dict)
 
 
 def read_pubtator(paths: List[Path]) -> PubTatorData:
-    """Read BC5CDR PubTator files (train/devel only, never test)."""
-    mentions, cid = [], []
+    """Read PubTator files (for the KG: BC5CDR train/devel only, never test)."""
+    mentions, cid, texts = [], [], {}
     for path in paths:
         for line in path.open(encoding="utf8"):
-            parts = line.rstrip("\n").split("\t")
-            if len(parts) >= 6 and parts[4] in ("Chemical", "Disease"):
-                ids = [f"MESH:{i}" for i in parts[5].split("|") if i and i != "-1"]
-                mentions.append((parts[3], parts[4], ids))
+            line = line.rstrip("\n")
+            if "|t|" in line[:20] or "|a|" in line[:20]:
+                pmid, kind, text = line.split("|", 2)
+                texts[pmid] = text if kind == "t" else f"{texts.get(pmid, '')} {text}"
+                continue
+            parts = line.split("\t")
+            if len(parts) >= 5 and parts[4] in ("Chemical", "Disease"):
+                ids = [f"MESH:{i}" for i in parts[5].split("|") if i and i != "-1"] if len(parts) > 5 else []
+                mentions.append(PubTatorMention(parts[0], int(parts[1]), int(parts[2]), parts[3], parts[4], ids))
             elif len(parts) == 4 and parts[1] == "CID":
                 cid.append((f"MESH:{parts[2]}", f"MESH:{parts[3]}"))
-    return PubTatorData(mentions, cid)
+    return PubTatorData(mentions, cid, texts)

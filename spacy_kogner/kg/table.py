@@ -9,13 +9,20 @@ On disk a table is a folder (no pickle anywhere)::
                        hashes and ranked entity rows as flat little-endian arrays
     vectors.npy        float16/float32 [n_entities, vector_dim]
     relations.npy      int32 [n_edges, 3] rows of (head, relation, tail)
+    holdout.msgpack    {"docs": {doc key: unit}, "units": [[[alias key, entity row], ...], ...]}:
+                       per training document, the alias links that only its own gold
+                       annotation (or that of its abstract) put in the KG
+
+The hold-out lets training see the KG as new text sees it: a training sentence
+whose gold mention became a KG alias would otherwise always find itself in the
+KG (95% coverage on BC5CDR train against 77-84% on unseen text).
 """
 import hashlib
 import io
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, Iterable, List, NamedTuple, Optional, Sequence, Tuple, Union
+from typing import AbstractSet, Any, Dict, FrozenSet, Iterable, List, Mapping, NamedTuple, Optional, Sequence, Tuple, Union
 
 import numpy as np
 import srsly
@@ -24,9 +31,11 @@ from .alias_index import AliasIndex, AliasIndexError
 from .normalize import alias_key, fold_plural, is_word_key, normalize_tokens
 
 FORMAT_NAME = "spacy_kogner.kg_table"
-FORMAT_VERSION = 3  # 2: alias keys fold plural endings; 3: aliases as flat arrays
-READABLE_FORMAT_VERSIONS = (2, 3)  # 2 stored the aliases as {"keys": [...], "entities": [[...], ...]}
-DATA_FILES = ("entities.msgpack", "aliases.msgpack", "vectors.npy", "relations.npy")
+FORMAT_VERSION = 4  # 2: alias keys fold plural endings; 3: aliases as flat arrays; 4: holdout.msgpack
+READABLE_FORMAT_VERSIONS = (2, 3, 4)  # 2 stored the aliases as {"keys": [...], "entities": [[...], ...]}
+DATA_FILES = ("entities.msgpack", "aliases.msgpack", "vectors.npy", "relations.npy", "holdout.msgpack")
+HOLDOUT_FILE = "holdout.msgpack"  # absent before format 4
+AliasLink = Tuple[str, int]  # (alias key, entity row)
 META_FILE = "meta.json"
 MIN_KEY_CHARS = 2
 MAX_MENTION_TOKENS = 16
@@ -68,6 +77,7 @@ class KGTable:
         relations: np.ndarray,
         relation_labels: Sequence[str],
         provenance: Optional[Dict[str, Any]] = None,
+        holdout: Optional[Mapping[str, AbstractSet[AliasLink]]] = None,
     ):
         self.ids = list(ids)
         self.names = list(names)
@@ -78,6 +88,7 @@ class KGTable:
         self.relations = np.asarray(relations, dtype="int32").reshape((-1, 3))
         self.relation_labels = list(relation_labels)
         self.provenance = dict(provenance or {})
+        self.holdout: Dict[str, FrozenSet[AliasLink]] = {k: frozenset(v) for k, v in (holdout or {}).items()}
         self._validate("KGTable")
         order = np.argsort(self.relations[:, 0], kind="stable")
         self._rel_sorted = self.relations[order]
@@ -97,11 +108,14 @@ class KGTable:
         relations: Iterable[Tuple[str, str, str]] = (),
         provenance: Optional[Dict[str, Any]] = None,
         excluded_keys: Iterable[str] = (),
+        held_out: Optional[Mapping[str, Iterable[Tuple[str, str]]]] = None,
     ) -> "KGTable":
         """Build a table from entities (in vector row order), their vectors and
         (head id, relation label, tail id) triples. Alias candidates are ranked:
         entities whose preferred name has the key first, then by entity order.
-        Aliases whose key is in `excluded_keys` (e.g. stop words) are dropped."""
+        Aliases whose key is in `excluded_keys` (e.g. stop words) are dropped.
+        `held_out` maps a training document's `doc_key` to the (alias key, entity
+        id) links hidden from it in training; links the table lacks are dropped."""
         excluded = {alias_key(key) for key in excluded_keys}
         ids = [ent.id for ent in entities]
         if len(set(ids)) != len(ids):
@@ -126,6 +140,12 @@ class KGTable:
             rest = [i for i in other.get(key, []) if i not in set(first)]
             aliases[key] = tuple(first + rest)
         id_index = {ent_id: i for i, ent_id in enumerate(ids)}
+        holdout = {}
+        for doc, links in (held_out or {}).items():
+            rows = {(key, id_index[ent_id]) for key, ent_id in links
+                    if ent_id in id_index and id_index[ent_id] in aliases.get(key, ())}
+            if rows:
+                holdout[doc] = rows
         triples = sorted(
             {(id_index[h], r, id_index[t]) for h, r, t in relations if h in id_index and t in id_index}
         )
@@ -144,6 +164,7 @@ class KGTable:
             relations=rel_rows,
             relation_labels=relation_labels,
             provenance=provenance,
+            holdout=holdout,
         )
 
     # ----------------------------------------------------------------- access
@@ -167,17 +188,31 @@ class KGTable:
         """Type label of an entity row."""
         return self.type_labels[int(self.types[entity])]
 
-    def candidates(self, text_or_words: Union[str, Sequence[str]]) -> Tuple[int, ...]:
-        """Entity rows whose alias is exactly this text (or token sequence)."""
+    @staticmethod
+    def doc_key(text: str) -> str:
+        """The key of a document's text in the hold-out map."""
+        return hashlib.md5(text.encode("utf8")).hexdigest()[:16]
+
+    def held_out(self, text: str) -> FrozenSet[AliasLink]:
+        """The (alias key, entity row) links hidden from this training document."""
+        return self.holdout.get(self.doc_key(text), frozenset()) if self.holdout else frozenset()
+
+    def candidates(
+        self, text_or_words: Union[str, Sequence[str]], hidden: AbstractSet[AliasLink] = frozenset()
+    ) -> Tuple[int, ...]:
+        """Entity rows whose alias is exactly this text (or token sequence),
+        less the `hidden` links."""
         if isinstance(text_or_words, str):
             key = alias_key(text_or_words)
         else:
             key = fold_plural("".join(normalize_tokens(text_or_words)))
-        return self.aliases.get(key, ())
+        cands = self.aliases.get(key, ())
+        return _visible(key, cands, hidden) if hidden and cands else cands
 
-    def find_mentions(self, words: Sequence[str]) -> List[KGMention]:
-        """Greedy left-to-right longest match of token n-grams against the aliases.
-        A mention starts and ends on a token with a letter or digit."""
+    def find_mentions(self, words: Sequence[str], hidden: AbstractSet[AliasLink] = frozenset()) -> List[KGMention]:
+        """Greedy left-to-right longest match of token n-grams against the aliases,
+        less the `hidden` (alias key, entity row) links. A mention starts and ends
+        on a token with a letter or digit."""
         keys = normalize_tokens(words)
         is_word = [is_word_key(key) for key in keys]
         max_chars = self.aliases.max_key_bytes + 1  # + 1: a folded plural "s"; chars <= bytes
@@ -196,7 +231,10 @@ class KGTable:
                 if len(acc) > max_chars:
                     break
                 if is_word[j]:
-                    cands = get(fold_plural(acc))
+                    key = fold_plural(acc)
+                    cands = get(key)
+                    if cands and hidden:
+                        cands = _visible(key, cands, hidden)
                     if cands:
                         best = KGMention(i, j + 1, cands)
             if best is None:
@@ -228,7 +266,13 @@ class KGTable:
             "aliases.msgpack": self.aliases.to_bytes(),
             "vectors.npy": _npy_bytes(self.vectors),
             "relations.npy": _npy_bytes(self.relations),
+            HOLDOUT_FILE: self._holdout_bytes(),
         }
+
+    def _holdout_bytes(self) -> bytes:
+        units: Dict[FrozenSet[AliasLink], int] = {}
+        docs = {doc: units.setdefault(links, len(units)) for doc, links in sorted(self.holdout.items())}
+        return srsly.msgpack_dumps({"docs": docs, "units": [sorted(map(list, links)) for links in units]})
 
     def _meta(self, payloads: Dict[str, bytes]) -> Dict[str, Any]:
         return {
@@ -237,6 +281,7 @@ class KGTable:
             "n_entities": self.n_entities,
             "n_aliases": len(self.aliases),
             "n_relations": int(self.relations.shape[0]),
+            "n_held_out_docs": len(self.holdout),
             "vector_dim": self.vector_dim,
             "vector_dtype": str(self.vectors.dtype),
             "type_labels": self.type_labels,
@@ -280,7 +325,7 @@ class KGTable:
         except Exception as err:
             raise KGTableError(f"KG table file is corrupt: {meta_path} ({err})") from err
         payloads = {}
-        for name in DATA_FILES:
+        for name in _data_files(meta.get("format_version") if isinstance(meta, dict) else None):
             file_path = path / name
             if not file_path.exists():
                 raise KGTableError(f"KG table file missing: {file_path}")
@@ -313,7 +358,7 @@ class KGTable:
                 " rebuild the table with `python -m spacy_kogner build-kg`)"
             )
         checksums = meta.get("files", {})
-        for name in DATA_FILES:
+        for name in _data_files(meta["format_version"]):
             if name not in payloads:
                 raise KGTableError(f"KG table file missing: {where}/{name}")
             actual = hashlib.md5(payloads[name]).hexdigest()
@@ -331,6 +376,11 @@ class KGTable:
                 aliases = AliasIndex.from_bytes(payloads["aliases.msgpack"])
             vectors = np.load(io.BytesIO(payloads["vectors.npy"]), allow_pickle=False)
             relations = np.load(io.BytesIO(payloads["relations.npy"]), allow_pickle=False)
+            holdout = {}
+            if HOLDOUT_FILE in payloads:
+                hold = srsly.msgpack_loads(payloads[HOLDOUT_FILE])
+                units = [frozenset((key, int(row)) for key, row in links) for links in hold["units"]]
+                holdout = {doc: units[unit] for doc, unit in hold["docs"].items()}
             table = cls(
                 ids=ents["ids"],
                 names=ents["names"],
@@ -341,6 +391,7 @@ class KGTable:
                 relations=relations,
                 relation_labels=meta["relation_labels"],
                 provenance=meta.get("provenance", {}),
+                holdout=holdout,
             )
         except (KGTableError, AliasIndexError) as err:
             raise KGTableError(f"KG table {where} is inconsistent: {err}") from err
@@ -373,6 +424,20 @@ class KGTable:
             or rel[:, 1].min() < 0 or rel[:, 1].max() >= len(self.relation_labels)
         ):
             raise KGTableError(f"{where}: a relation row is out of range")
+        for links in self.holdout.values():
+            for key, row in links:
+                if row not in self.aliases.get(key, ()):
+                    raise KGTableError(f"{where}: held-out link ({key!r}, entity row {row}) is not an alias of the table")
+
+
+def _data_files(format_version: Any) -> Tuple[str, ...]:
+    """The data files of a table folder of this format version."""
+    return DATA_FILES if format_version == FORMAT_VERSION else DATA_FILES[:-1]
+
+
+def _visible(key: str, cands: Tuple[int, ...], hidden: AbstractSet[AliasLink]) -> Tuple[int, ...]:
+    """The candidates of an alias key that are not hidden links."""
+    return tuple(row for row in cands if (key, row) not in hidden)
 
 
 def _npy_bytes(array: np.ndarray) -> bytes:

@@ -12,12 +12,12 @@ distinct KG entity matched in each doc. Edge types:
     7 + r  KG entity <-> KG entity related in the KG by relation r (both directions)
 """
 from dataclasses import dataclass
-from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import AbstractSet, Dict, Iterable, List, Optional, Sequence, Tuple
 
 import numpy as np
 from spacy.tokens import Doc
 
-from ..kg.table import KGMention, KGTable
+from ..kg.table import AliasLink, KGMention, KGTable
 
 TOKEN_NEXT, TOKEN_PREV, TOKEN_TO_ENTITY = 0, 1, 2
 ENTITY_TO_BEGIN, ENTITY_TO_INSIDE, ENTITY_TO_LAST, ENTITY_TO_UNIT = 3, 4, 5, 6
@@ -55,13 +55,13 @@ def abbreviation_pairs(doc: Doc) -> List[Tuple[int, int, int, int]]:
     return pairs
 
 
-def doc_mentions(doc: Doc, kg: KGTable) -> List[KGMention]:
+def doc_mentions(doc: Doc, kg: KGTable, hidden: AbstractSet[AliasLink] = frozenset()) -> List[KGMention]:
     """KG mentions in a doc: longest alias matches, plus each abbreviation that
-    the doc defines, linked through its long form."""
+    the doc defines, linked through its long form; `hidden` alias links left out."""
     words = [token.text for token in doc]
-    mentions = kg.find_mentions(words)
+    mentions = kg.find_mentions(words, hidden)
     for short_start, short_end, long_start, long_end in abbreviation_pairs(doc):
-        cands = kg.candidates(words[long_start:long_end])
+        cands = kg.candidates(words[long_start:long_end], hidden)
         if not cands:
             continue
         mentions = [m for m in mentions if m.end <= short_start or m.start >= short_end]
@@ -93,10 +93,12 @@ def build_graph_batch(
     window: int,
     max_candidates: int,
     mention_dropout: float = 0.0,
+    hold_out_gold: bool = False,
 ) -> GraphBatch:
     """Build the batch graph; with kg=None it holds token nodes and window edges only.
-    `mention_dropout` leaves out each KG mention with this probability (numpy's
-    global RNG, seeded by thinc's fix_random_seed), for training."""
+    For training: `mention_dropout` leaves out each KG mention with this probability
+    (numpy's global RNG, seeded by thinc's fix_random_seed); `hold_out_gold` hides
+    from each doc the alias links that the KG table holds out for it."""
     n_tokens = sum(len(doc) for doc in docs)
     sources: List[np.ndarray] = []
     targets: List[np.ndarray] = []
@@ -117,7 +119,7 @@ def build_graph_batch(
             mention_tokens: List[np.ndarray] = []
             mention_nodes: List[np.ndarray] = []
             mention_types: List[np.ndarray] = []
-            mentions = doc_mentions(doc, kg)
+            mentions = doc_mentions(doc, kg, kg.held_out(doc.text) if hold_out_gold else frozenset())
             if mention_dropout > 0.0 and mentions:
                 keep = np.random.random(len(mentions)) >= mention_dropout
                 mentions = [m for m, k in zip(mentions, keep) if k]

@@ -26,6 +26,7 @@ def build_kogner_model(
     use_kg: bool = True,
     dropout: float = 0.1,
     mention_dropout: float = 0.0,
+    hold_out_gold: bool = False,
     nO: Optional[int] = None,
 ) -> Model[List[Doc], List[Floats2d]]:
     """Build the KoGNER tagger.
@@ -40,6 +41,9 @@ def build_kogner_model(
     mention_dropout: share of KG mentions left out of each training graph, so
         that the model does not learn to trust a KG that covers the training
         data better than new text (its gold mentions feed the KG).
+    hold_out_gold: in training, hide from each doc the KG alias links that only
+        its own gold gave (recorded in the KG table by `build-kg`), so that the
+        KG covers training text as it covers new text.
     nO: number of BILUO tags, set by the component from its labels.
     """
     token_proj = Linear(nO=width)
@@ -64,6 +68,7 @@ def build_kogner_model(
             "max_candidates": max_candidates,
             "kg_relation_slots": kg_relation_slots,
             "mention_dropout": mention_dropout,
+            "hold_out_gold": hold_out_gold,
         },
         dims={"nO": nO},
     )
@@ -159,7 +164,8 @@ def forward(model: Model, docs: List[Doc], is_train: bool):
             )
     tokens, bp_tokens = token_proj(ops.flatten(tokvecs), is_train)
     batch = build_graph_batch(docs, kg, model.attrs["window"], model.attrs["max_candidates"],
-                              model.attrs["mention_dropout"] if is_train else 0.0)
+                              model.attrs["mention_dropout"] if is_train else 0.0,
+                              is_train and model.attrs["hold_out_gold"])
     bp_entities = None
     nodes = tokens
     if kg is not None and len(batch.entity_rows):

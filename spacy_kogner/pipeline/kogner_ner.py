@@ -32,6 +32,7 @@ kg_relation_slots = 16
 use_kg = true
 dropout = 0.1
 mention_dropout = 0.2
+hold_out_gold = false
 nO = null
 
 [model.tok2vec]

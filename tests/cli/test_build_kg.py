@@ -1,6 +1,7 @@
 from pathlib import Path
 
 import pytest
+import spacy
 import srsly
 from typer.testing import CliRunner
 
@@ -60,6 +61,45 @@ def test_coverage_stats_with_a_corpus(tmp_path):
     for split in ("train", "dev"):
         assert set(stats["coverage"][split]) == {"Chemical", "Disease", "all"}
         assert 0.0 < stats["coverage"][split]["all"] <= 1.0
+
+
+def pubtator_sentences(pubtator: Path, out: Path) -> Path:
+    """The abstracts of a PubTator file as one annotated doc per sentence, in a DocBin."""
+    from spacy.tokens import DocBin
+    from spacy.util import filter_spans
+
+    from spacy_kogner.kg.sources import read_pubtator
+
+    data = read_pubtator([pubtator])
+    offsets = {}
+    for line in pubtator.read_text(encoding="utf8").splitlines():
+        parts = line.split("\t")
+        if len(parts) >= 6 and parts[4] in ("Chemical", "Disease"):
+            offsets.setdefault(parts[0], []).append((int(parts[1]), int(parts[2]), parts[4]))
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    docs = DocBin()
+    for pmid, text in data.texts.items():
+        doc = nlp(text)
+        doc.ents = filter_spans([doc.char_span(s, e, label, alignment_mode="expand") for s, e, label in offsets.get(pmid, [])])
+        for sent in doc.sents:
+            docs.add(sent.as_doc())
+    docs.to_disk(out)
+    return out
+
+
+def test_gold_aliases_are_held_out_from_the_training_sentences_of_their_abstract(tmp_path):
+    (tmp_path / "corpus").mkdir()
+    train = pubtator_sentences(SMOKE / "kg/train.PubTator.txt", tmp_path / "corpus" / "train.spacy")
+    table, stats = build(tmp_path, "--corpus", str(tmp_path / "corpus"), "--gold-corpus", str(train))
+    hold = stats["hold_out"]
+    assert hold["docs_in_pubtator_abstracts"] == hold["training_docs"] > 12
+    assert 0 < hold["docs_with_hidden_links"] == len(table.holdout) <= hold["training_docs"]
+    assert stats["coverage"]["train_held_out"]["all"] < stats["coverage"]["train"]["all"]
+    without, stats = build(tmp_path / "without", "--corpus", str(tmp_path / "corpus"), "--gold-corpus", str(train),
+                           "--no-hold-out-gold")
+    assert without.holdout == {} and "train_held_out" not in stats["coverage"]
+    assert without.aliases == table.aliases
 
 
 def test_test_split_is_refused(tmp_path):

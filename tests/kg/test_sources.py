@@ -1,7 +1,7 @@
 import json
 
 from spacy_kogner.kg.build import KGSources, build_graph
-from spacy_kogner.kg.sources import read_hetionet_nodes, read_obo_json, uninverted
+from spacy_kogner.kg.sources import read_hetionet_nodes, read_obo_json, read_pubtator, uninverted
 
 
 def write_json(path, data):
@@ -58,15 +58,20 @@ def test_later_sources_merge_through_cross_references(tmp_path):
     assert {"Abnormal heart morphology", "Congenital heart disease"} <= set(by_id["MESH:D006331"].aliases)
 
 
-def test_gold_aliases_only_from_the_kept_training_mentions(tmp_path):
+def mesh_and_pubtator(tmp_path, mesh_rows, pubtator_text):
+    """KG sources of a MeSH descriptor file and a PubTator train file with these contents."""
     mesh = tmp_path / "mesh.tsv"
-    mesh.write_text("D009270\tNaloxone\t\tD03.132\nD003000\tClonidine\t\tD03.383\nD006973\tHypertension\t\tC14.907\n",
-                    encoding="utf8")
+    mesh.write_text(mesh_rows, encoding="utf8")
     pubtator = tmp_path / "train.PubTator.txt"
-    pubtator.write_text("1|t|x\n1\t0\t5\tNarcan\tChemical\tD009270\n1\t6\t9\tCatapres\tChemical\tD003000\n"
-                        "1\t10\t12\tHigh BP\tDisease\tD006973\n1\tCID\tD003000\tD006973\n1\tCID\tD009270\tD006973\n\n",
-                        encoding="utf8")
-    sources = KGSources(mesh_descriptors=mesh, pubtator=[pubtator])
+    pubtator.write_text(pubtator_text, encoding="utf8")
+    return KGSources(mesh_descriptors=mesh, pubtator=[pubtator])
+
+
+def test_gold_aliases_only_from_the_kept_training_mentions(tmp_path):
+    sources = mesh_and_pubtator(
+        tmp_path, "D009270\tNaloxone\t\tD03.132\nD003000\tClonidine\t\tD03.383\nD006973\tHypertension\t\tC14.907\n",
+        "1|t|x\n1\t0\t5\tNarcan\tChemical\tD009270\n1\t6\t9\tCatapres\tChemical\tD003000\n"
+        "1\t10\t12\tHigh BP\tDisease\tD006973\n1\tCID\tD003000\tD006973\n1\tCID\tD009270\tD006973\n\n")
     everything = build_graph(sources, log=lambda _: None)
     kept = build_graph(sources, log=lambda _: None, keep_gold=lambda text, label: text in ("Catapres", "High BP"))
     aliases = lambda g: {e.id: e.aliases for e in g.entities}
@@ -74,3 +79,17 @@ def test_gold_aliases_only_from_the_kept_training_mentions(tmp_path):
     assert aliases(kept)["MESH:D003000"] == ["Catapres"]
     assert ("MESH:D003000", "CID", "MESH:D006973") in kept.relations
     assert ("MESH:D009270", "CID", "MESH:D006973") not in kept.relations
+
+
+def test_gold_only_alias_links_are_recorded_with_their_abstracts(tmp_path):
+    sources = mesh_and_pubtator(
+        tmp_path, "D009270\tNaloxone\t\tD03.132\nD006973\tHypertension\tHigh blood pressure\tC14.907\n",
+        "1|t|Narcan and hypertension\n1|a|More.\n1\t0\t6\tNarcan\tChemical\tD009270\n"
+        "1\t11\t23\thypertension\tDisease\tD006973\n\n2|t|Narcan\n2\t0\t6\tNarcan\tChemical\tD009270\n"
+        "2\t7\t9\tHBP\tDisease\tD006973\n\n")
+    graph = build_graph(sources, log=lambda _: None)
+    # "hypertension" is the entity's own name: not gold-only
+    assert graph.gold_links == {("narcan", "MESH:D009270"): {"pmid:1", "pmid:2"}, ("hbp", "MESH:D006973"): {"pmid:2"}}
+    data = read_pubtator(sources.pubtator)
+    assert data.texts == {"1": "Narcan and hypertension More.", "2": "Narcan"}
+    assert data.mentions[1] == ("1", 11, 23, "hypertension", "Disease", ["MESH:D006973"])

@@ -6,6 +6,7 @@ import pytest
 from spacy.util import registry
 
 from spacy_kogner.kg import KGEntity, KGTable, KGTableError
+from spacy_kogner.kg.table import FORMAT_VERSION
 from tests.fixtures.make_tiny_kg import build_tiny_kg
 from tests.util import TINY_KG, downgrade_to_format_2
 
@@ -171,7 +172,32 @@ def test_tables_of_format_2_are_read_and_written_in_the_current_format(kg, tmp_p
     shutil.copytree(TINY_KG, old)
     downgrade_to_format_2(old)
     loaded = KGTable.from_disk(old)
-    assert loaded.loaded_meta["format_version"] == 2 and loaded.meta["format_version"] == kg.meta["format_version"] == 3
+    assert loaded.loaded_meta["format_version"] == 2 and loaded.meta["format_version"] == kg.meta["format_version"] == FORMAT_VERSION
     assert loaded.aliases == kg.aliases and loaded.candidates("tumors") == kg.candidates("tumors")
-    loaded.to_disk(tmp_path / "v3")
-    assert KGTable.from_disk(tmp_path / "v3").meta["files"] == kg.meta["files"]
+    loaded.to_disk(tmp_path / "current")
+    assert KGTable.from_disk(tmp_path / "current").meta["files"] == kg.meta["files"]
+
+
+def held_out_table():
+    entities = [KGEntity("X:1", "Chemical", "Naloxone", ["Narcan"]), KGEntity("X:2", "Disease", "Narcan syndrome", ["narcan"])]
+    held_out = {KGTable.doc_key("Narcan was given ."): [("narcan", "X:1"), ("nothere", "X:1"), ("narcan", "X:9")]}
+    return KGTable.build(entities, np.zeros((2, 4), dtype="float32"), held_out=held_out)
+
+
+def test_held_out_links_hide_only_their_candidates_from_their_doc(tmp_path):
+    table = held_out_table()
+    hidden = table.held_out("Narcan was given .")
+    assert hidden == {("narcan", 0)}  # links the table lacks are dropped
+    assert table.held_out("Narcan was given again .") == frozenset()
+    assert table.candidates("Narcan") == (0, 1) and table.candidates("Narcan", hidden) == (1,)
+    assert [m.entities for m in table.find_mentions(["Narcan", "was"], hidden)] == [(1,)]
+    table.to_disk(tmp_path / "kg")
+    for loaded in (KGTable.from_disk(tmp_path / "kg"), KGTable.from_bytes(table.to_bytes())):
+        assert loaded.holdout == table.holdout and loaded.meta["n_held_out_docs"] == 1
+
+
+def test_a_held_out_link_outside_the_aliases_is_refused(tmp_path):
+    table = held_out_table()
+    table.holdout = {"abc": frozenset({("narcan", 5)})}
+    with pytest.raises(KGTableError, match="held-out link"):
+        KGTable.from_bytes(table.to_bytes())

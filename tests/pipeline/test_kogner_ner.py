@@ -9,6 +9,7 @@ import spacy
 from spacy.training import Example
 
 from spacy_kogner.kg import KGTable, KGTableError
+from spacy_kogner.kg.table import FORMAT_VERSION
 from spacy_kogner.pipeline.kogner_ner import KoGNERecognizer
 from tests.util import TINY_KG, TRAIN_DATA, ents_of, kg_initialize_config, make_nlp, train_examples
 
@@ -211,7 +212,7 @@ def test_saved_pipeline_with_a_format_2_kg_loads_and_saves_in_the_current_format
     assert ents == [(e.text, e.label_, e.kb_id_) for e in spacy.load(trained_dir)(text).ents]
     nlp.to_disk(tmp_path / "new")
     again = spacy.load(tmp_path / "new")
-    assert again.get_pipe("kogner_ner").cfg["kg"]["format_version"] == 3
+    assert again.get_pipe("kogner_ner").cfg["kg"]["format_version"] == FORMAT_VERSION
     assert [(e.text, e.label_, e.kb_id_) for e in again(text).ents] == ents
 
 
