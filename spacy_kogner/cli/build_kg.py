@@ -97,9 +97,8 @@ def gold_mention_filter(docs: Sequence[Tuple[str, List[Tuple[str, str]]]]) -> Ca
 def document_units(doc_texts: Sequence[str], abstracts: Dict[str, str]) -> Dict[str, str]:
     """Hold-out unit of each training doc (by `KGTable.doc_key`): its PubTator
     abstract's PMID where it is found in one, else the doc itself."""
-    pmids = abstract_units(doc_texts, abstracts) if abstracts else [None] * len(doc_texts)
     units: Dict[str, str] = {}
-    for text, pmid in zip(doc_texts, pmids):
+    for text, pmid in zip(doc_texts, abstract_units(doc_texts, abstracts)):
         key = KGTable.doc_key(text)
         units[key] = f"pmid:{pmid}" if pmid is not None else f"doc:{key}"
     return units
@@ -113,8 +112,9 @@ def coverage(table: KGTable, corpus: Path) -> Dict[str, Dict]:
 
     nlp = spacy.blank("en")
     result = {}
-    for split, hold_out in (("train", False), ("train_held_out", True), ("dev", False)):
-        path = corpus / f"{split.split('_')[0]}.spacy"
+    for split, file_name, hold_out in (("train", "train", False), ("train_held_out", "train", True),
+                                       ("dev", "dev", False)):
+        path = corpus / f"{file_name}.spacy"
         if not path.exists() or (hold_out and not table.holdout):
             continue
         per_label: Dict[str, List[int]] = {}

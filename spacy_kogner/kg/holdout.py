@@ -23,20 +23,16 @@ def abstract_units(doc_texts: Sequence[str], abstracts: Mapping[str, str]) -> Li
     in the abstract of the previous document, then tries the others."""
     squeezed = {pmid: _squeeze(text) for pmid, text in abstracts.items()}
     pmids = list(squeezed)
+    n = len(pmids)
     units: List[Optional[str]] = []
     current = 0
     for text in doc_texts:
         needle = _squeeze(text)
-        if not needle or not pmids:
-            units.append(None)
-            continue
-        order = [pmids[(current + i) % len(pmids)] for i in range(len(pmids))]
-        found = next((i for i, pmid in enumerate(order) if needle in squeezed[pmid]), None)
-        if found is None:
-            units.append(None)
-            continue
-        current = (current + found) % len(pmids)
-        units.append(pmids[current])
+        tried = ((current + i) % n for i in range(n)) if needle else ()
+        found = next((i for i in tried if needle in squeezed[pmids[i]]), None)
+        if found is not None:
+            current = found
+        units.append(None if found is None else pmids[found])
     return units
 
 

@@ -33,8 +33,8 @@ from .normalize import alias_key, fold_plural, is_word_key, normalize_tokens
 FORMAT_NAME = "spacy_kogner.kg_table"
 FORMAT_VERSION = 4  # 2: alias keys fold plural endings; 3: aliases as flat arrays; 4: holdout.msgpack
 READABLE_FORMAT_VERSIONS = (2, 3, 4)  # 2 stored the aliases as {"keys": [...], "entities": [[...], ...]}
-DATA_FILES = ("entities.msgpack", "aliases.msgpack", "vectors.npy", "relations.npy", "holdout.msgpack")
 HOLDOUT_FILE = "holdout.msgpack"  # absent before format 4
+DATA_FILES = ("entities.msgpack", "aliases.msgpack", "vectors.npy", "relations.npy", HOLDOUT_FILE)
 AliasLink = Tuple[str, int]  # (alias key, entity row)
 META_FILE = "meta.json"
 MIN_KEY_CHARS = 2
@@ -424,7 +424,7 @@ class KGTable:
             or rel[:, 1].min() < 0 or rel[:, 1].max() >= len(self.relation_labels)
         ):
             raise KGTableError(f"{where}: a relation row is out of range")
-        for links in self.holdout.values():
+        for links in set(self.holdout.values()):  # documents of one abstract share their links
             for key, row in links:
                 if row not in self.aliases.get(key, ()):
                     raise KGTableError(f"{where}: held-out link ({key!r}, entity row {row}) is not an alias of the table")
@@ -432,7 +432,7 @@ class KGTable:
 
 def _data_files(format_version: Any) -> Tuple[str, ...]:
     """The data files of a table folder of this format version."""
-    return DATA_FILES if format_version == FORMAT_VERSION else DATA_FILES[:-1]
+    return DATA_FILES if format_version == FORMAT_VERSION else tuple(n for n in DATA_FILES if n != HOLDOUT_FILE)
 
 
 def _visible(key: str, cands: Tuple[int, ...], hidden: AbstractSet[AliasLink]) -> Tuple[int, ...]:
