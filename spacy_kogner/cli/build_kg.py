@@ -112,23 +112,30 @@ def coverage(table: KGTable, corpus: Path) -> Dict[str, Dict]:
 
     nlp = spacy.blank("en")
     result = {}
-    for split, file_name, hold_out in (("train", "train", False), ("train_held_out", "train", True),
-                                       ("dev", "dev", False)):
-        path = corpus / f"{file_name}.spacy"
-        if not path.exists() or (hold_out and not table.holdout):
+    for split in ("train", "dev"):
+        path = corpus / f"{split}.spacy"
+        if not path.exists():
             continue
-        per_label: Dict[str, List[int]] = {}
-        for doc in DocBin().from_disk(path).get_docs(nlp.vocab):
-            hidden = table.held_out(doc.text) if hold_out else frozenset()
-            for ent in doc.ents:
-                hit = any(table.type_of(r) == ent.label_ for r in table.candidates([t.text for t in ent], hidden))
-                counts = per_label.setdefault(ent.label_, [0, 0])
-                counts[0] += int(hit)
-                counts[1] += 1
-        total = [sum(c[0] for c in per_label.values()), sum(c[1] for c in per_label.values())]
-        result[split] = {label: round(h / n, 4) for label, (h, n) in sorted(per_label.items())}
-        result[split]["all"] = round(total[0] / max(1, total[1]), 4)
+        docs = list(DocBin().from_disk(path).get_docs(nlp.vocab))
+        result[split] = _alias_share(table, docs, hold_out=False)
+        if split == "train" and table.holdout:
+            result["train_held_out"] = _alias_share(table, docs, hold_out=True)
     return result
+
+
+def _alias_share(table: KGTable, docs: Sequence, hold_out: bool) -> Dict[str, float]:
+    """Per label and in all, the share of the docs' gold mentions that are aliases of their type."""
+    per_label: Dict[str, List[int]] = {}
+    for doc in docs:
+        hidden = table.held_out(doc.text) if hold_out else frozenset()
+        for ent in doc.ents:
+            hit = any(table.type_of(r) == ent.label_ for r in table.candidates([t.text for t in ent], hidden))
+            counts = per_label.setdefault(ent.label_, [0, 0])
+            counts[0] += int(hit)
+            counts[1] += 1
+    share = {label: round(h / n, 4) for label, (h, n) in sorted(per_label.items())}
+    share["all"] = round(sum(c[0] for c in per_label.values()) / max(1, sum(c[1] for c in per_label.values())), 4)
+    return share
 
 
 @app.command("build-kg")
