@@ -1,7 +1,9 @@
 import json
 
+import pytest
+
 from spacy_kogner.kg.build import KGSources, build_graph
-from spacy_kogner.kg.sources import read_hetionet_nodes, read_obo_json, read_pubtator, uninverted
+from spacy_kogner.kg.sources import PubTatorFormatError, read_hetionet_nodes, read_obo_json, read_pubtator, uninverted
 
 
 def write_json(path, data):
@@ -93,3 +95,11 @@ def test_gold_only_alias_links_are_recorded_with_their_abstracts(tmp_path):
     data = read_pubtator(sources.pubtator)
     assert data.texts == {"1": "Narcan and hypertension More.", "2": "Narcan"}
     assert data.mentions[1] == ("1", 11, 23, "hypertension", "Disease", ["MESH:D006973"])
+
+
+def test_pubtator_mention_with_bad_offsets_names_file_and_line(tmp_path):
+    path = tmp_path / "bad.PubTator.txt"
+    path.write_text("1|t|Aspirin helps.\n1\t0\t7\tAspirin\tChemical\tD001241\n1\tx\t7\tAspirin\tChemical\tD001241\n",
+                    encoding="utf8")
+    with pytest.raises(PubTatorFormatError, match=r"bad\.PubTator\.txt:3: mention offsets"):
+        read_pubtator([path])
