@@ -140,6 +140,7 @@ def main() -> None:
     record = {
         "model": args.model,
         "pipeline": nlp.pipe_names,
+        "uses_kg": any(getattr(pipe, "kg", None) is not None for _, pipe in nlp.pipeline),
         "model_dev_f": nlp.meta.get("performance", {}).get("ents_f"),
         "transformer_inference": transformer_precision(nlp),
         "test_file": str(args.test),

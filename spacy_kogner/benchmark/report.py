@@ -14,6 +14,7 @@ from .plan import KOGNER, NO_KG, SYSTEMS
 
 NOTES_FILE = "notes.md"
 GPU_RESULTS = "gpu"  # a results folder (runs/, speed.json) of a benchmark run on a GPU machine
+HOST_TIME_FILE = "host_time.json"  # benchmarks/host_time.py records: host-side bounds on GPU words/s
 README_BEGIN = "<!-- benchmark-results:begin -->"
 README_END = "<!-- benchmark-results:end -->"
 
@@ -102,10 +103,21 @@ def _target(name: str, value: Optional[float], goal: float, higher: bool = True,
     return {"target": name, "goal": f"{op} {goal}{unit}", "value": value, "met": met, "status": status}
 
 
+def host_bounds(host_time: Dict[str, Dict[str, Any]]) -> Dict[str, List[int]]:
+    """Host-side bounds on one process's GPU words/s (`benchmarks/host_time.py`
+    records), sorted, by system: kogner for pipelines with a KG, else no-kg."""
+    bounds: Dict[str, List[int]] = {}
+    for record in host_time.values():
+        bounds.setdefault(KOGNER if record["uses_kg"] else NO_KG, []).append(record["host_bound_words_per_s"])
+    return {system: sorted(values) for system, values in bounds.items()}
+
+
 def targets(summary: Dict, gains: Dict, speed: Optional[Dict], gpu_speed: Optional[Dict] = None,
-            gpu_train_minutes: Optional[float] = None) -> List[Dict[str, Any]]:
+            gpu_train_minutes: Optional[float] = None,
+            host_bound: Optional[Dict[str, List[int]]] = None) -> List[Dict[str, Any]]:
     """The issue's targets, each with its measured value and status; GPU timings
-    come from `speed` or else from `gpu_speed` (a GPU machine's run)."""
+    come from `speed` or else from `gpu_speed` (a GPU machine's run); without
+    them, the GPU inference status gives kogner's host-side bound, if measured."""
     def f_of(setting: str, label: Optional[str] = None) -> Optional[float]:
         entry = summary.get(setting, {}).get(KOGNER)
         if entry is None:
@@ -121,6 +133,11 @@ def targets(summary: Dict, gains: Dict, speed: Optional[Dict], gpu_speed: Option
     gpu = (speed or {}).get("gpu") or (gpu_speed or {}).get("gpu", {})
     fp32 = (speed or {}).get("cpu_fp32")
     no_gpu = f"not measured: no GPU run recorded (in runs/ or {GPU_RESULTS}/)"
+    no_gpu_inference = no_gpu
+    bound = (host_bound or {}).get(KOGNER)
+    if bound:
+        no_gpu_inference += (f"; host-side bound of one process on the CPU: {bound[0]}"
+                             + (f" to {bound[-1]}" if bound[-1] != bound[0] else "") + f" words/s ({HOST_TIME_FILE})")
     kogner_cpu = cpu.get(KOGNER, {})
     size = (speed or {}).get("size", {})
     precision = kogner_cpu.get("transformer_inference") or "float32"
@@ -141,7 +158,7 @@ def targets(summary: Dict, gains: Dict, speed: Optional[Dict], gpu_speed: Option
                 kogner_cpu.get("words_per_s"), 3000),
         _target("kogner/no-kg inference time ratio (CPU, as shipped)", cpu.get("kg_time_ratio"), 1.15, higher=False),
         *fp32_targets,
-        _target("GPU inference words/s, kogner", gpu.get(KOGNER, {}).get("words_per_s"), 30000, missing=no_gpu),
+        _target("GPU inference words/s, kogner", gpu.get(KOGNER, {}).get("words_per_s"), 30000, missing=no_gpu_inference),
         _target("GPU training time, BC5CDR full (min)", gpu_train_minutes, 10.0, higher=False, missing=no_gpu),
         _target("pipeline load time (s)", kogner_cpu.get("load_seconds"), 5.0, higher=False),
         _target("peak RSS, load + annotate test (MB)", kogner_cpu.get("peak_rss_mb"), 1536.0, higher=False),
@@ -158,6 +175,7 @@ def write_report(results: Path, command: str, readme: Optional[Path] = None) -> 
     gpu_dir = results / GPU_RESULTS
     gpu_runs = load_runs(gpu_dir) if (gpu_dir / "runs").exists() else []
     gpu_speed = read_record(gpu_dir / "speed.json") if (gpu_dir / "speed.json").exists() else None
+    host_time = read_record(results / HOST_TIME_FILE) if (results / HOST_TIME_FILE).exists() else {}
     notes_path = results / NOTES_FILE
     notes = notes_path.read_text(encoding="utf8") if notes_path.exists() else ""
     summary = summarize(runs)
@@ -171,7 +189,9 @@ def write_report(results: Path, command: str, readme: Optional[Path] = None) -> 
         "kg_gain": gains,
         "speed": speed,
         "gpu": {"folder": GPU_RESULTS, "summary": summarize(gpu_runs), "speed": gpu_speed} if gpu_runs or gpu_speed else None,
-        "targets": targets(summary, gains, speed, gpu_speed, gpu_training_minutes(runs + gpu_runs)),
+        "host_bound": host_bounds(host_time) or None,
+        "targets": targets(summary, gains, speed, gpu_speed, gpu_training_minutes(runs + gpu_runs),
+                           host_bounds(host_time)),
         "runs": runs,
         "notes": notes,
     }
@@ -260,6 +280,11 @@ def render_markdown(report: Dict[str, Any]) -> str:
             if isinstance(m, dict):
                 lines.append(f"\nGPU inference, {system}: {m['words_per_s']} words/s "
                              f"({m.get('transformer_inference') or '-'} transformer inference).")
+    if report.get("host_bound"):
+        lines += ["", f"Host-side bound on one process's GPU words/s (`benchmarks/host_time.py` on the CPU, records in "
+                      f"`{HOST_TIME_FILE}`): "
+                      + ", ".join(f"{system} {' / '.join(map(str, values))}" for system, values in report["host_bound"].items())
+                      + "."]
     lines += ["", "## Targets", "", "| target | goal | value | status |", "|---|---|---|---|"]
     lines += [f"| {t['target']} | {t['goal']} | {t['value'] if t['value'] is not None else '-'} | {t['status']} |" for t in report["targets"]]
     if report["notes"]:

@@ -78,6 +78,23 @@ def test_gpu_targets_come_from_a_gpu_results_folder(tmp_path):
     assert "## GPU run" in markdown and "| bc5cdr-full | kogner | 90.50 | 91.5 | 7.0 |" in markdown
 
 
+def test_gpu_inference_status_gives_the_host_side_bound(tmp_path):
+    (tmp_path / "runs").mkdir()
+    for run in RUNS:
+        srsly.write_json(tmp_path / "runs" / f"{run['run_id']}.json", run)
+    srsly.write_json(tmp_path / "host_time.json", {
+        "kogner-1": {"uses_kg": True, "host_bound_words_per_s": 22797},
+        "no-kg-1": {"uses_kg": False, "host_bound_words_per_s": 35549},
+        "kogner-2": {"uses_kg": True, "host_bound_words_per_s": 21321},
+    })
+    report = write_report(tmp_path, "cmd")
+    assert report["host_bound"] == {"kogner": [21321, 22797], "no-kg": [35549]}
+    status = {t["target"]: t for t in report["targets"]}["GPU inference words/s, kogner"]["status"]
+    assert status == ("not measured: no GPU run recorded (in runs/ or gpu/); host-side bound of one process "
+                      "on the CPU: 21321 to 22797 words/s (host_time.json)")
+    assert "kogner 21321 / 22797, no-kg 35549." in (tmp_path / "RESULTS.md").read_text()
+
+
 def test_write_report_files(tmp_path):
     (tmp_path / "runs").mkdir()
     for run in RUNS:
