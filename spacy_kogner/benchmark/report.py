@@ -107,7 +107,11 @@ def host_bounds(host_time: Dict[str, Dict[str, Any]]) -> Dict[str, List[int]]:
     """Host-side bounds on one process's GPU words/s (`benchmarks/host_time.py`
     records), sorted, by system: kogner for pipelines with a KG, else no-kg."""
     bounds: Dict[str, List[int]] = {}
-    for record in host_time.values():
+    for tag, record in host_time.items():
+        missing = [key for key in ("uses_kg", "host_bound_words_per_s") if key not in record]
+        if missing:
+            raise ValueError(f"{HOST_TIME_FILE}: record {tag!r} has no {', '.join(missing)}; "
+                             "rerun benchmarks/host_time.py for it")
         bounds.setdefault(KOGNER if record["uses_kg"] else NO_KG, []).append(record["host_bound_words_per_s"])
     return {system: sorted(values) for system, values in bounds.items()}
 

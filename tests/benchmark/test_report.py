@@ -93,6 +93,9 @@ def test_gpu_inference_status_gives_the_host_side_bound(tmp_path):
     assert status == ("not measured: no GPU run recorded (in runs/ or gpu/); host-side bound of one process "
                       "on the CPU: 21321 to 22797 words/s (host_time.json)")
     assert "kogner 21321 / 22797, no-kg 35549." in (tmp_path / "RESULTS.md").read_text()
+    srsly.write_json(tmp_path / "host_time.json", {"old": {"host_bound_words_per_s": 20000}})
+    with pytest.raises(ValueError, match="host_time.json: record 'old' has no uses_kg"):
+        write_report(tmp_path, "cmd")
 
 
 def test_write_report_files(tmp_path):
