@@ -30,10 +30,9 @@ import spacy
 import srsly
 import torch
 from spacy.language import Language
-from spacy.tokens import DocBin
 from thinc.api import Model
 
-from spacy_kogner.benchmark.measure import code_version, machine_description, transformer_precision
+from spacy_kogner.benchmark.measure import code_version, machine_description, read_texts, transformer_precision
 from spacy_kogner.ml.kogner import MODEL_NAME
 
 
@@ -80,13 +79,14 @@ def forward_timers(nlp: Language) -> Dict[str, ForwardTimer]:
         if model is None:
             continue
         kogner = [node for node in model.walk() if node.name == MODEL_NAME]
-        modules = [shim._model for node in model.walk() for shim in node.shims
-                   if isinstance(getattr(shim, "_model", None), torch.nn.Module)]
         if kogner:
             timers[name] = ForwardTimer()
             for layer in kogner[0].layers:
                 timers[name].watch_layer(layer)
-        elif modules:
+            continue
+        modules = [shim._model for node in model.walk() for shim in node.shims
+                   if isinstance(getattr(shim, "_model", None), torch.nn.Module)]
+        if modules:
             timers[name] = ForwardTimer()
             timers[name].watch_module(modules[0])
     return timers
@@ -112,9 +112,10 @@ def one_pass(nlp: Language, texts: List[str], timers: Dict[str, ForwardTimer]) -
 
 
 def host_seconds(seconds: Dict[str, float]) -> float:
-    """Time of a pass outside the timed forward passes."""
-    forward = sum(v for k, v in seconds.items() if k.endswith(" forward"))
-    return sum(v for k, v in seconds.items() if not k.endswith(" forward")) - forward
+    """Time of a pass (`one_pass`) outside the timed forward passes."""
+    stages = {k: v for k, v in seconds.items() if k != "words"}
+    forward = sum(v for k, v in stages.items() if k.endswith(" forward"))
+    return sum(v for k, v in stages.items() if not k.endswith(" forward")) - forward
 
 
 def main() -> None:
@@ -127,15 +128,13 @@ def main() -> None:
     args = parser.parse_args()
 
     nlp = spacy.load(args.model)
-    texts = [doc.text for doc in DocBin().from_disk(args.test).get_docs(nlp.vocab)]
+    texts = read_texts(nlp, args.test)
     timers = forward_timers(nlp)
     with torch.inference_mode():
         list(nlp.pipe(texts[:64]))  # warm-up
         passes = [one_pass(nlp, texts, timers) for _ in range(args.repeats)]
-    words = passes[0].pop("words")
-    for seconds in passes[1:]:
-        seconds.pop("words")
-    stages = {key: median(p[key] for p in passes) for key in passes[0]}
+    words = passes[0]["words"]
+    stages = {key: median(p[key] for p in passes) for key in passes[0] if key != "words"}
     host_us = [1e6 * host_seconds(p) / words for p in passes]
     record = {
         "model": args.model,

@@ -184,6 +184,7 @@ def write_report(results: Path, command: str, readme: Optional[Path] = None) -> 
     notes = notes_path.read_text(encoding="utf8") if notes_path.exists() else ""
     summary = summarize(runs)
     gains = kg_gains(runs)
+    bounds = host_bounds(host_time)
     machine = (speed or {}).get("machine") or (runs[0]["eval"]["machine"] if runs else {})
     report = {
         "report_command": command,
@@ -193,9 +194,8 @@ def write_report(results: Path, command: str, readme: Optional[Path] = None) -> 
         "kg_gain": gains,
         "speed": speed,
         "gpu": {"folder": GPU_RESULTS, "summary": summarize(gpu_runs), "speed": gpu_speed} if gpu_runs or gpu_speed else None,
-        "host_bound": host_bounds(host_time) or None,
-        "targets": targets(summary, gains, speed, gpu_speed, gpu_training_minutes(runs + gpu_runs),
-                           host_bounds(host_time)),
+        "host_bound": bounds or None,
+        "targets": targets(summary, gains, speed, gpu_speed, gpu_training_minutes(runs + gpu_runs), bounds),
         "runs": runs,
         "notes": notes,
     }
