@@ -7,13 +7,14 @@ import subprocess
 import time
 from pathlib import Path
 from statistics import median
-from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
 
 import spacy
 from spacy.language import Language
 from spacy.scorer import get_ner_prf
 from spacy.tokens import Doc, DocBin, Span
 from spacy.training import Corpus, Example
+from spacy.util import minibatch
 
 from ..kg.table import KGTable
 
@@ -35,13 +36,19 @@ class DictionaryNER:
         self.labels = set(labels)
 
     def __call__(self, doc: Doc) -> Doc:
-        spans = []
-        for mention in self.kg.find_mentions([token.text for token in doc]):
-            label = next((t for t in map(self.kg.type_of, mention.entities) if t in self.labels), None)
-            if label is not None:
-                spans.append(Span(doc, mention.start, mention.end, label=label))
-        doc.set_ents(spans, default="outside")
-        return doc
+        return next(self.pipe([doc]))
+
+    def pipe(self, docs: Iterable[Doc], batch_size: int = 256) -> Iterator[Doc]:
+        """Label the docs, looking up a batch of them at a time."""
+        for batch in minibatch(docs, batch_size):
+            for doc, mentions in zip(batch, self.kg.find_mentions_batch([[t.text for t in doc] for doc in batch])):
+                spans = []
+                for mention in mentions:
+                    label = next((t for t in map(self.kg.type_of, mention.entities) if t in self.labels), None)
+                    if label is not None:
+                        spans.append(Span(doc, mention.start, mention.end, label=label))
+                doc.set_ents(spans, default="outside")
+                yield doc
 
 
 def dictionary_pipeline(kg_path: Path, labels: Sequence[str]) -> Language:

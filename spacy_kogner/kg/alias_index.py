@@ -3,7 +3,12 @@ dict of strings and tuples (a 550,000-alias table took about 140 MB and two
 seconds to load as a dict): the UTF-8 keys concatenated, the candidates in CSR
 form, and a preshed hash map from each key's 64-bit spaCy hash to its position.
 A lookup hashes the key, finds the position and compares the stored bytes, so a
-hash collision with a non-alias can never return candidates."""
+hash collision with a non-alias can never return candidates.
+
+The index also keeps the sorted polynomial hashes of its keys (`poly_hashes`):
+the polynomial hash of a concatenation is a function of its parts' hashes, so
+`KGTable.find_mentions_batch` hashes every token n-gram of a batch with a few
+numpy operations and looks up only the n-grams whose hash is an alias key's."""
 from typing import Dict, Iterator, Sequence, Tuple
 
 import numpy as np
@@ -11,7 +16,33 @@ import srsly
 from preshed.maps import PreshMap
 from spacy.strings import hash_string
 
+POLY_BASE = np.uint64(0x100000001B3)  # odd, so invertible modulo 2**64
+POLY_BASE_INVERSE = np.uint64(pow(int(POLY_BASE), -1, 2**64))
+POLY_FILTER_BITS = 26  # a 2**26-bit (8 MB) table of the alias keys' hashes' top bits
 LAYOUT = {"keys": None, "key_offsets": "<i8", "hashes": "<u8", "cand_offsets": "<i8", "cand_rows": "<i4"}
+
+
+def polynomial_hashes(data: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """Hash of each byte range [start, end) of `data` (uint8): the sum of
+    byte k times POLY_BASE ** (bytes after k), modulo 2**64; 0 for an empty range.
+    Horner's rule over all ranges at once, longest first."""
+    lengths = np.asarray(ends, dtype="int64") - np.asarray(starts, dtype="int64")
+    order = np.argsort(-lengths, kind="stable")
+    sorted_lengths = lengths[order]
+    sorted_starts = np.asarray(starts, dtype="int64")[order]
+    hashes = np.zeros(len(lengths), dtype="uint64")
+    n_longer = len(lengths) - np.searchsorted(sorted_lengths[::-1], np.arange(int(lengths.max(initial=0))), side="right")
+    for k, n in enumerate(n_longer.tolist()):
+        hashes[:n] = hashes[:n] * POLY_BASE + data[sorted_starts[:n] + k]
+    out = np.empty_like(hashes)
+    out[order] = hashes
+    return out
+
+
+def polynomial_powers(lengths: np.ndarray) -> np.ndarray:
+    """POLY_BASE ** length modulo 2**64 (the factor by which appending
+    `length` bytes multiplies a polynomial hash)."""
+    return np.power(POLY_BASE, np.asarray(lengths, dtype="uint64"))
 
 
 class AliasIndexError(ValueError):
@@ -43,6 +74,10 @@ class AliasIndex:
         if len(self._positions) != n:
             raise AliasIndexError("two alias keys have the same 64-bit hash (or a key repeats)")
         self.max_key_bytes = int(key_lengths.max()) if n else 0
+        self.poly_hashes = np.unique(polynomial_hashes(np.frombuffer(keys, dtype="uint8"), key_offsets[:-1], key_offsets[1:]))
+        self._poly_bits = np.zeros(1 << (POLY_FILTER_BITS - 3), dtype="uint8")
+        slots = self.poly_hashes >> np.uint64(64 - POLY_FILTER_BITS)
+        np.bitwise_or.at(self._poly_bits, slots >> np.uint64(3), np.left_shift(1, slots & np.uint64(7)).astype("uint8"))
 
     @classmethod
     def from_dict(cls, aliases: Dict[str, Sequence[int]]) -> "AliasIndex":
@@ -79,6 +114,16 @@ class AliasIndex:
                 arrays[name] = np.frombuffer(msg[name], dtype=dtype)
         return cls(keys=bytes(msg["keys"]), **arrays)
 
+    def has_poly_hashes(self, hashes: np.ndarray) -> np.ndarray:
+        """Which of these polynomial hashes (uint64) are those of alias keys: a
+        bit table of their top POLY_FILTER_BITS bits first, then the sorted hashes."""
+        slots = hashes >> np.uint64(64 - POLY_FILTER_BITS)
+        found = (self._poly_bits[slots >> np.uint64(3)] >> (slots & np.uint64(7)).astype("uint8")) & 1 == 1
+        maybe = hashes[found]
+        at = np.minimum(np.searchsorted(self.poly_hashes, maybe), max(len(self.poly_hashes) - 1, 0))
+        found[found] = self.poly_hashes[at] == maybe
+        return found
+
     @property
     def entity_rows(self) -> np.ndarray:
         """All candidate rows of all aliases (for range checks)."""
@@ -92,7 +137,10 @@ class AliasIndex:
 
     def get(self, key: str, default: Tuple[int, ...] = ()) -> Tuple[int, ...]:
         """Entity rows of an alias key (`default` if it is not one)."""
-        found = self._positions[hash_string(key)]
+        try:
+            found = self._positions[hash_string(key)]
+        except UnicodeEncodeError:  # a lone surrogate: no alias key has one
+            return default
         if found is None:
             return default
         position = found - 1

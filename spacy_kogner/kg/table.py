@@ -27,7 +27,8 @@ from typing import AbstractSet, Any, Dict, FrozenSet, Iterable, List, Mapping, N
 import numpy as np
 import srsly
 
-from .alias_index import AliasIndex, AliasIndexError
+from .alias_index import (POLY_BASE, POLY_BASE_INVERSE, AliasIndex, AliasIndexError, polynomial_hashes,
+                          polynomial_powers)
 from .normalize import alias_key, fold_plural, is_word_key, normalize_tokens
 
 FORMAT_NAME = "spacy_kogner.kg_table"
@@ -39,6 +40,8 @@ AliasLink = Tuple[str, int]  # (alias key, entity row)
 META_FILE = "meta.json"
 MIN_KEY_CHARS = 2
 MAX_MENTION_TOKENS = 16
+IES_HASH = polynomial_hashes(np.frombuffer(b"ies", dtype="uint8"), [0], [3])[0]
+IES_POWER_INVERSE = np.uint64(pow(int(POLY_BASE_INVERSE), 3, 2**64))
 
 
 class KGTableError(ValueError):
@@ -212,50 +215,56 @@ class KGTable:
     def find_mentions(self, words: Sequence[str], hidden: AbstractSet[AliasLink] = frozenset()) -> List[KGMention]:
         """Greedy left-to-right longest match of token n-grams against the aliases,
         less the `hidden` (alias key, entity row) links. A mention starts and ends
-        on a token with a letter or digit."""
-        keys = normalize_tokens(words)
-        is_word = [is_word_key(key) for key in keys]
-        max_chars = self.aliases.max_key_bytes + 1  # + 1: a folded plural "s"; chars <= bytes
-        get = self.aliases.get
-        mentions: List[KGMention] = []
-        n = len(keys)
-        i = 0
-        while i < n:
-            if not is_word[i]:
-                i += 1
-                continue
-            best: Optional[KGMention] = None
-            acc = ""
-            for j in range(i, min(n, i + MAX_MENTION_TOKENS)):
-                acc += keys[j]
-                if len(acc) > max_chars:
-                    break
-                if is_word[j]:
-                    key = fold_plural(acc)
-                    cands = get(key)
-                    if cands and hidden:
-                        cands = _visible(key, cands, hidden)
-                    if cands:
-                        best = KGMention(i, j + 1, cands)
-            if best is None:
-                i += 1
-            else:
-                mentions.append(best)
-                i = best.end
-        return mentions
+        on a token with a letter or digit. (`find_mentions_batch` for one doc.)"""
+        return self.find_mentions_batch([words], [hidden])[0]
 
-    def relations_among(self, entities: np.ndarray) -> np.ndarray:
-        """Rows (head, relation, tail) of all KG edges between the given entity rows."""
+    def find_mentions_batch(
+        self, docs_words: Sequence[Sequence[str]], hidden: Optional[Sequence[AbstractSet[AliasLink]]] = None
+    ) -> List[List[KGMention]]:
+        """`find_mentions` of each doc's words (and hidden links), for a batch at
+        once: the polynomial hash of every n-gram of up to MAX_MENTION_TOKENS
+        token keys, plural-folded as alias keys are, is computed with numpy from
+        the tokens' hashes; only n-grams whose hash is an alias key's are looked
+        up (exactly, by their text), longest first from each start."""
+        keys = [key for words in docs_words for key in normalize_tokens(words)]
+        doc_starts = np.cumsum([0] + [len(words) for words in docs_words])
+        found: List[List[KGMention]] = [[] for _ in docs_words]
+        if not keys or not len(self.aliases):
+            return found
+        text = "".join(keys)
+        doc_of = np.repeat(np.arange(len(docs_words)), np.diff(doc_starts))
+        char_starts, char_ends, hit_start, hit_end = _alias_hash_hits(self.aliases, keys, text, doc_starts[1:][doc_of])
+        next_free = 0
+        for start, end in zip(hit_start.tolist(), hit_end.tolist()):
+            if start < next_free:
+                continue
+            key = fold_plural(text[char_starts[start]:char_ends[end]])
+            cands = self.aliases.get(key)
+            doc = int(doc_of[start])
+            if cands and hidden is not None and hidden[doc]:
+                cands = _visible(key, cands, hidden[doc])
+            if cands:
+                offset = int(doc_starts[doc])
+                found[doc].append(KGMention(start - offset, end + 1 - offset, cands))
+                next_free = end + 1
+        return found
+
+    def relations_within(self, entities: np.ndarray, groups: np.ndarray) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The KG edges between entity rows of the same group (e.g. the entities
+        of one doc), as (head position, relation, tail position) arrays whose
+        positions index `entities`; ordered by head position, then as stored.
+        Each (group, row) pair may occur once."""
         entities = np.asarray(entities, dtype="int64")
-        if entities.size == 0 or self._rel_sorted.shape[0] == 0:
-            return np.zeros((0, 3), dtype="int32")
+        keys = np.asarray(groups, dtype="int64") * self.n_entities + entities
         starts = self._rel_ptr[entities]
-        ends = self._rel_ptr[entities + 1]
-        rows = [self._rel_sorted[s:e] for s, e in zip(starts, ends) if e > s]
-        if not rows:
-            return np.zeros((0, 3), dtype="int32")
-        cand = np.concatenate(rows)
-        return cand[np.isin(cand[:, 2], entities)]
+        counts = self._rel_ptr[entities + 1] - starts
+        head = np.repeat(np.arange(len(entities)), counts)
+        rel = self._rel_sorted[np.repeat(starts - np.cumsum(counts) + counts, counts) + np.arange(int(counts.sum()))]
+        order = np.argsort(keys, kind="stable")
+        tail_keys = keys[head] - entities[head] + rel[:, 2]
+        at = np.minimum(np.searchsorted(keys[order], tail_keys), max(len(keys) - 1, 0))
+        inside = keys[order][at] == tail_keys if len(keys) else np.zeros(0, dtype=bool)
+        return head[inside], rel[inside, 1].astype("int64"), order[at[inside]]
 
     # ---------------------------------------------------------- serialization
     def _payloads(self) -> Dict[str, bytes]:
@@ -433,6 +442,82 @@ class KGTable:
 def _data_files(format_version: Any) -> Tuple[str, ...]:
     """The data files of a table folder of this format version."""
     return DATA_FILES if format_version == FORMAT_VERSION else tuple(n for n in DATA_FILES if n != HOLDOUT_FILE)
+
+
+ASCII_ALNUM = np.array([chr(code).isalnum() for code in range(256)]) & (np.arange(256) < 128)
+
+
+def _byte_counts(flags: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """How many flagged bytes each range [start, end) holds."""
+    totals = np.concatenate([[0], np.cumsum(flags, dtype="int64")])
+    return totals[ends] - totals[starts]
+
+
+def _alias_hash_hits(
+    aliases: AliasIndex, keys: Sequence[str], text: str, token_doc_end: np.ndarray
+) -> Tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The token n-grams (up to MAX_MENTION_TOKENS tokens within a doc,
+    starting and ending on a word token) whose plural-folded polynomial hash is
+    an alias key's, as (first token, last token) arrays ordered by first token,
+    longest first; with each token's key's character range in `text`."""
+    # lone surrogates (odd Unicode) get bytes too; they are in no alias
+    data = np.frombuffer(text.encode("utf8", "surrogatepass"), dtype="uint8")
+    char_lengths = np.array([len(key) for key in keys], dtype="int64")
+    byte_lengths = char_lengths if text.isascii() else np.array(
+        [len(key.encode("utf8", "surrogatepass")) for key in keys], dtype="int64")
+    char_ends = np.cumsum(char_lengths)
+    char_starts = char_ends - char_lengths
+    byte_ends = np.cumsum(byte_lengths)
+    byte_starts = byte_ends - byte_lengths
+    max_chars = aliases.max_key_bytes + 1  # + 1: a folded plural "s"; chars <= bytes
+    # a longer token is in no alias: leave its hash 0 (and its n-grams are too long)
+    short = char_lengths <= max_chars
+    token_hashes = np.zeros(len(keys), dtype="uint64")
+    token_hashes[short] = polynomial_hashes(data, byte_starts[short], byte_ends[short])
+    token_powers = polynomial_powers(byte_lengths)
+    is_word = _byte_counts(ASCII_ALNUM[data], byte_starts, byte_ends) > 0
+    if not text.isascii():
+        for i in np.flatnonzero(_byte_counts(data >= 0x80, byte_starts, byte_ends)).tolist():
+            is_word[i] = is_word_key(keys[i])
+    starts = np.flatnonzero(is_word)
+    hashes = np.zeros(len(starts), dtype="uint64")
+    hit_starts: List[np.ndarray] = [starts[:0]]
+    hit_ends: List[np.ndarray] = [starts[:0]]
+    for length in range(MAX_MENTION_TOKENS):
+        ends = starts + length
+        # an n-gram ends inside its doc and has at most max_chars characters
+        keep = ends < token_doc_end[starts]
+        keep[keep] = char_ends[ends[keep]] - char_starts[starts[keep]] <= max_chars
+        starts, ends, hashes = starts[keep], ends[keep], hashes[keep]
+        if not len(starts):
+            break
+        hashes = hashes * token_powers[ends] + token_hashes[ends]
+        word_end = is_word[ends]
+        folded = _fold_plural_hashes(hashes[word_end], data, byte_ends[ends[word_end]],
+                                     char_ends[ends[word_end]] - char_starts[starts[word_end]])
+        hit = aliases.has_poly_hashes(folded)
+        hit_starts.append(starts[word_end][hit])
+        hit_ends.append(ends[word_end][hit])
+    hit_start = np.concatenate(hit_starts)
+    hit_end = np.concatenate(hit_ends)
+    order = np.lexsort((-hit_end, hit_start))
+    return char_starts, char_ends, hit_start[order], hit_end[order]
+
+
+def _fold_plural_hashes(hashes: np.ndarray, data: np.ndarray, byte_ends: np.ndarray, n_chars: np.ndarray) -> np.ndarray:
+    """The polynomial hashes of `fold_plural` of the keys whose hashes, last
+    byte positions (exclusive, in `data`) and character counts are given."""
+    last = data[np.maximum(byte_ends - 1, 0)]
+    second = data[np.maximum(byte_ends - 2, 0)]
+    third = data[np.maximum(byte_ends - 3, 0)]
+    plural = (n_chars >= 5) & (last == ord("s")) & (second != ord("s")) & (second != ord("u")) & (second != ord("i"))
+    ies = plural & (second == ord("e")) & (third == ord("i"))
+    folded = hashes.copy()
+    # drop the last byte: h(key) = h(key[:-1]) * B + ord("s")
+    folded[plural] = (hashes[plural] - np.uint64(ord("s"))) * POLY_BASE_INVERSE
+    # "ies" -> "y": h(key[:-3]) * B + ord("y")
+    folded[ies] = (hashes[ies] - IES_HASH) * IES_POWER_INVERSE * POLY_BASE + np.uint64(ord("y"))
+    return folded
 
 
 def _visible(key: str, cands: Tuple[int, ...], hidden: AbstractSet[AliasLink]) -> Tuple[int, ...]:

@@ -12,7 +12,7 @@ distinct KG entity matched in each doc. Edge types:
     7 + r  KG entity <-> KG entity related in the KG by relation r (both directions)
 """
 from dataclasses import dataclass
-from typing import AbstractSet, Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import AbstractSet, Any, Callable, List, Optional, Sequence, Tuple
 
 import numpy as np
 from spacy.tokens import Doc
@@ -55,36 +55,30 @@ def abbreviation_pairs(doc: Doc) -> List[Tuple[int, int, int, int]]:
     return pairs
 
 
-def doc_mentions(doc: Doc, kg: KGTable, hidden: AbstractSet[AliasLink] = frozenset()) -> List[KGMention]:
-    """KG mentions in a doc: longest alias matches, plus each abbreviation that
-    the doc defines, linked through its long form; `hidden` alias links left out."""
-    words = [token.text for token in doc]
-    mentions = kg.find_mentions(words, hidden)
-    for short_start, short_end, long_start, long_end in abbreviation_pairs(doc):
-        cands = kg.candidates(words[long_start:long_end], hidden)
-        if not cands:
-            continue
-        mentions = [m for m in mentions if m.end <= short_start or m.start >= short_end]
-        mentions.append(KGMention(short_start, short_end, cands))
-    return sorted(mentions)
+def batch_mentions(
+    docs: Sequence[Doc], kg: KGTable, hidden: Optional[Sequence[AbstractSet[AliasLink]]] = None
+) -> List[List[KGMention]]:
+    """KG mentions in each doc: longest alias matches, plus each abbreviation that
+    the doc defines, linked through its long form; each doc's `hidden` alias
+    links left out."""
+    words = [[token.text for token in doc] for doc in docs]
+    found = kg.find_mentions_batch(words, hidden)
+    for i, doc in enumerate(docs):
+        for short_start, short_end, long_start, long_end in abbreviation_pairs(doc):
+            cands = kg.candidates(words[i][long_start:long_end], hidden[i] if hidden is not None else frozenset())
+            if not cands:
+                continue
+            found[i] = [m for m in found[i] if m.end <= short_start or m.start >= short_end]
+            found[i].append(KGMention(short_start, short_end, cands))
+        found[i].sort()
+    return found
 
 
-def mention_roles(start: int, end: int) -> np.ndarray:
-    """Edge type (ENTITY_TO_BEGIN ... ENTITY_TO_UNIT) of each token of a mention."""
-    if end - start == 1:
-        return np.array([ENTITY_TO_UNIT], dtype="int64")
-    roles = np.full(end - start, ENTITY_TO_INSIDE, dtype="int64")
-    roles[0], roles[-1] = ENTITY_TO_BEGIN, ENTITY_TO_LAST
-    return roles
-
-
-def window_edges(offset: int, n_tokens: int, window: int) -> Iterable[Tuple[np.ndarray, np.ndarray, int]]:
-    """Edges between each token and its neighbours up to `window` positions away."""
-    for dist in range(1, min(window, n_tokens - 1) + 1):
-        left = np.arange(offset, offset + n_tokens - dist, dtype="int64")
-        right = left + dist
-        yield left, right, TOKEN_NEXT
-        yield right, left, TOKEN_PREV
+def ranges(starts: np.ndarray, lengths: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
+    """The integers of the ranges [start, start + length), concatenated, and
+    each one's place in its range."""
+    place = np.arange(int(lengths.sum()), dtype="int64") - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    return np.repeat(starts, lengths) + place, place
 
 
 def build_graph_batch(
@@ -98,8 +92,12 @@ def build_graph_batch(
     """Build the batch graph; with kg=None it holds token nodes and window edges only.
     For training: `mention_dropout` leaves out each KG mention with this probability
     (numpy's global RNG, seeded by thinc's fix_random_seed); `hold_out_gold` hides
-    from each doc the alias links that the KG table holds out for it."""
-    n_tokens = sum(len(doc) for doc in docs)
+    from each doc the alias links that the KG table holds out for it.
+    All docs' edges of a kind are built at once; the edges into any one node
+    keep the order of a doc-by-doc build (the GNN's sums add them in this order)."""
+    lengths = np.array([len(doc) for doc in docs], dtype="int64")
+    n_tokens = int(lengths.sum())
+    doc_of = np.repeat(np.arange(len(docs)), lengths)
     sources: List[np.ndarray] = []
     targets: List[np.ndarray] = []
     types: List[np.ndarray] = []
@@ -109,52 +107,58 @@ def build_graph_batch(
         targets.append(dst)
         types.append(np.broadcast_to(np.asarray(edge_type, dtype="int64"), src.shape))
 
-    entity_rows: List[int] = []
-    offset = 0
-    for doc in docs:
-        for src, dst, edge_type in window_edges(offset, len(doc), window):
-            add(src, dst, edge_type)
-        if kg is not None and len(doc):
-            node_of: Dict[int, int] = {}
-            mention_tokens: List[np.ndarray] = []
-            mention_nodes: List[np.ndarray] = []
-            mention_types: List[np.ndarray] = []
-            mentions = doc_mentions(doc, kg, kg.held_out(doc.text) if hold_out_gold else frozenset())
-            if mention_dropout > 0.0 and mentions:
-                keep = np.random.random(len(mentions)) >= mention_dropout
-                mentions = [m for m, k in zip(mentions, keep) if k]
-            for mention in mentions:
-                tokens = np.arange(offset + mention.start, offset + mention.end, dtype="int64")
-                roles = mention_roles(mention.start, mention.end)
-                for row in mention.entities[:max_candidates]:
-                    if row not in node_of:
-                        node_of[row] = n_tokens + len(entity_rows)
-                        entity_rows.append(row)
-                    mention_tokens.append(tokens)
-                    mention_nodes.append(np.full(len(tokens), node_of[row], dtype="int64"))
-                    mention_types.append(roles)
-            if mention_tokens:
-                tok = np.concatenate(mention_tokens)
-                ent = np.concatenate(mention_nodes)
-                add(tok, ent, TOKEN_TO_ENTITY)
-                add(ent, tok, np.concatenate(mention_types))
-                rel = kg.relations_among(np.fromiter(node_of, dtype="int64"))
-                if len(rel):
-                    head = np.array([node_of[h] for h in rel[:, 0]], dtype="int64")
-                    tail = np.array([node_of[t] for t in rel[:, 2]], dtype="int64")
-                    rel_type = N_BASE_RELATIONS + rel[:, 1].astype("int64")
-                    add(head, tail, rel_type)
-                    add(tail, head, rel_type)
-        offset += len(doc)
+    for dist in range(1, window + 1):
+        left = np.flatnonzero(doc_of[: n_tokens - dist] == doc_of[dist:])
+        add(left, left + dist, TOKEN_NEXT)
+        add(left + dist, left, TOKEN_PREV)
+    entity_rows = np.zeros(0, dtype="int64")
+    if kg is not None:
+        mentions = batch_mentions(docs, kg, [kg.held_out(doc.text) for doc in docs] if hold_out_gold else None)
+        if mention_dropout > 0.0:
+            mentions = [[m for m, k in zip(ms, np.random.random(len(ms)) >= mention_dropout) if k] if ms else ms
+                        for ms in mentions]
+        entity_rows = add_mention_edges(add, mentions, np.cumsum(lengths) - lengths, n_tokens, kg, max_candidates)
     if sources:
         edge_index = np.stack([np.concatenate(sources), np.concatenate(targets)])
         edge_type = np.concatenate(types)
     else:
         edge_index = np.zeros((2, 0), dtype="int64")
         edge_type = np.zeros((0,), dtype="int64")
-    return GraphBatch(
-        n_tokens=n_tokens,
-        entity_rows=np.array(entity_rows, dtype="int64"),
-        edge_index=edge_index,
-        edge_type=edge_type,
-    )
+    return GraphBatch(n_tokens=n_tokens, entity_rows=entity_rows, edge_index=edge_index, edge_type=edge_type)
+
+
+def add_mention_edges(
+    add: Callable[[np.ndarray, np.ndarray, Any], None],
+    mentions: Sequence[Sequence[KGMention]],
+    doc_offsets: np.ndarray,
+    n_tokens: int,
+    kg: KGTable,
+    max_candidates: int,
+) -> np.ndarray:
+    """Add the edges between tokens and the KG entity nodes of their mentions
+    (one node per distinct entity per doc, numbered from `n_tokens` in order of
+    first mention) and the KG relations among each doc's entity nodes; return
+    the KG rows of the entity nodes."""
+    links = [(doc, offset + m.start, m.end - m.start, row)
+             for doc, (offset, doc_mentions) in enumerate(zip(doc_offsets.tolist(), mentions))
+             for m in doc_mentions for row in m.entities[:max_candidates]]
+    if not links:
+        return np.zeros(0, dtype="int64")
+    link_doc, link_start, link_length, link_row = np.array(links, dtype="int64").T
+    node_keys, first, link_key = np.unique(link_doc * kg.n_entities + link_row, return_index=True, return_inverse=True)
+    key_node = np.empty(len(node_keys), dtype="int64")
+    key_node[np.argsort(first)] = n_tokens + np.arange(len(node_keys))
+    tokens, place = ranges(link_start, link_length)
+    nodes = np.repeat(key_node[link_key.reshape(-1)], link_length)
+    length = np.repeat(link_length, link_length)
+    roles = np.where(place == 0, ENTITY_TO_BEGIN, np.where(place == length - 1, ENTITY_TO_LAST, ENTITY_TO_INSIDE))
+    roles[length == 1] = ENTITY_TO_UNIT
+    add(tokens, nodes, TOKEN_TO_ENTITY)
+    add(nodes, tokens, roles)
+    by_node = np.sort(first)
+    heads, relations, tails = kg.relations_within(link_row[by_node], link_doc[by_node])
+    if len(heads):
+        heads, tails = n_tokens + heads, n_tokens + tails
+        add(heads, tails, N_BASE_RELATIONS + relations)
+        add(tails, heads, N_BASE_RELATIONS + relations)
+    return link_row[by_node]

@@ -2,13 +2,14 @@ import numpy as np
 import pytest
 from spacy.strings import hash_string
 
-from spacy_kogner.kg.alias_index import AliasIndex, AliasIndexError
+from spacy_kogner.kg.alias_index import POLY_BASE, AliasIndex, AliasIndexError, polynomial_hashes, polynomial_powers
 
 
 def test_lookup_round_trip_and_order():
     index = AliasIndex.from_dict({"naloxone": (3,), "tnf-α": (0, 5), "lithium": [1]})
     assert index.get("tnf-α") == (0, 5) and index.get("lithium") == (1,)
     assert index.get("clonidine") == () and index.get("clonidine", None) is None
+    assert index.get("nalox\ud800one") == ()  # not UTF-8: no alias
     assert "naloxone" in index and "clonidine" not in index and 7 not in index
     assert list(index) == ["naloxone", "tnf-α", "lithium"] and len(index) == 3
     assert dict(index.items()) == {"naloxone": (3,), "tnf-α": (0, 5), "lithium": (1,)}
@@ -56,3 +57,30 @@ def test_malformed_bytes_are_refused():
     data["cand_rows"] = data["cand_rows"][:3]
     with pytest.raises(AliasIndexError, match="cand_rows"):
         AliasIndex.from_bytes(srsly.msgpack_dumps(data))
+
+
+def python_polynomial_hash(data: bytes) -> int:
+    value = 0
+    for byte in data:
+        value = (value * int(POLY_BASE) + byte) % 2**64
+    return value
+
+
+def test_polynomial_hashes_of_byte_ranges():
+    words = [b"", b"a", b"naloxone", "tnf-α".encode("utf8"), bytes(range(256)), b"ab"]
+    offsets = np.cumsum([0] + [len(w) for w in words])
+    data = np.frombuffer(b"".join(words), dtype="uint8")
+    hashes = polynomial_hashes(data, offsets[:-1], offsets[1:])
+    assert hashes.dtype == np.uint64 and hashes.tolist() == [python_polynomial_hash(w) for w in words]
+    # the hash of a concatenation follows from its parts' hashes and lengths
+    powers = polynomial_powers([len(w) for w in words])
+    joined = python_polynomial_hash(b"naloxone" + words[3])
+    assert (int(hashes[2]) * int(powers[3]) + int(hashes[3])) % 2**64 == joined
+    assert polynomial_hashes(data, offsets[:0], offsets[:0]).shape == (0,)
+
+
+def test_index_keeps_the_sorted_polynomial_hashes_of_its_keys():
+    index = AliasIndex.from_dict({"naloxone": (3,), "tnf-α": (0, 5), "lithium": [1]})
+    expected = sorted(python_polynomial_hash(key.encode("utf8")) for key in ("naloxone", "tnf-α", "lithium"))
+    assert index.poly_hashes.tolist() == expected
+    assert AliasIndex.from_dict({}).poly_hashes.shape == (0,)

@@ -6,7 +6,8 @@ import pytest
 from spacy.util import registry
 
 from spacy_kogner.kg import KGEntity, KGTable, KGTableError
-from spacy_kogner.kg.table import FORMAT_VERSION
+from spacy_kogner.kg.normalize import fold_plural, is_word_key, normalize_text
+from spacy_kogner.kg.table import FORMAT_VERSION, MAX_MENTION_TOKENS
 from tests.fixtures.make_tiny_kg import build_tiny_kg
 from tests.util import TINY_KG, downgrade_to_format_2
 
@@ -71,13 +72,15 @@ def test_candidates_rank_preferred_names_first():
     assert table.candidates(["lithium", "ion"]) == (0,)
 
 
-def test_relations_among_only_returns_edges_inside_the_set(kg):
-    rows = [kg.index_of(i) for i in ("MESH:D006220", "MESH:D010300", "MESH:D003000")]
-    rel = kg.relations_among(np.array(rows))
-    assert [(kg.ids[h], kg.relation_labels[r], kg.ids[t]) for h, r, t in rel] == [
+def test_relations_within_only_returns_edges_inside_each_group(kg):
+    rows = [kg.index_of(i) for i in ("MESH:D006220", "MESH:D010300", "MESH:D003000", "MESH:D010300")]
+    heads, relations, tails = kg.relations_within(np.array(rows), np.array([0, 0, 0, 1]))
+    # the second doc's Parkinson Disease node has no neighbour in its own doc
+    assert [(kg.ids[rows[h]], kg.relation_labels[r], kg.ids[rows[t]]) for h, r, t in zip(heads, relations, tails)] == [
         ("MESH:D006220", "CID", "MESH:D010300")
     ]
-    assert kg.relations_among(np.array([], dtype="int64")).shape == (0, 3)
+    assert tails.tolist() == [1]
+    assert all(len(a) == 0 for a in kg.relations_within(np.array([], dtype="int64"), np.array([], dtype="int64")))
 
 
 def test_disk_and_bytes_round_trips(kg, tmp_path):
@@ -201,3 +204,59 @@ def test_a_held_out_link_outside_the_aliases_is_refused(tmp_path):
     table.holdout = {"abc": frozenset({("narcan", 5)})}
     with pytest.raises(KGTableError, match="held-out link"):
         KGTable.from_bytes(table.to_bytes())
+
+
+def greedy_reference(table, words, hidden=frozenset()):
+    """find_mentions spelled out: from each start, try every n-gram and keep the longest alias."""
+    keys = [normalize_text(w) for w in words]
+    mentions, i = [], 0
+    while i < len(keys):
+        best = None
+        if is_word_key(keys[i]):
+            for j in range(i, min(len(keys), i + MAX_MENTION_TOKENS)):
+                key = fold_plural("".join(keys[i:j + 1]))
+                cands = tuple(r for r in table.aliases.get(key) if (key, r) not in hidden)
+                if is_word_key(keys[j]) and cands:
+                    best = (i, j + 1, cands)
+        mentions.append(best) if best else None
+        i = best[1] if best else i + 1
+    return mentions
+
+
+def plural_table():
+    names = ["toxicity", "seizure", "cirrhosis", "virus", "glass", "β-blocker", "café au lait spot",
+             "TNF-α", "lithium", "lithium carbonate", "diabetes insipidus", "nephrogenic diabetes insipidus",
+             "ab", "series", "Parkinson's disease", "abs"]
+    entities = [KGEntity(f"X:{i}", "Chemical" if i % 2 else "Disease", name) for i, name in enumerate(names)]
+    entities.append(KGEntity("X:99", "Chemical", "Lithium carbonates"))
+    return KGTable.build(entities, np.zeros((len(entities), 4), dtype="float32"))
+
+
+def test_batch_lookup_equals_the_plain_greedy_match():
+    table = plural_table()
+    vocab = ["toxicity", "toxicities", "Toxicit", "ies", "toxicitie", "s", "seizure", "Seizures", "cirrhosis",
+             "virus", "viruses", "glass", "glasses", "β", "-", "blockers", "BETA", "blocker", "café", "Café",
+             "au", "lait", "spots", "TNF", "α", "lithium", "Lithium", "carbonate", "carbonates", "diabetes",
+             "insipidus", "nephrogenic", "ab", "abs", "series", "serie", "Parkinson", "'s", "disease", "",
+             " ", "(", ")", ",", "the", "and", "\ud800", "e\u0301", "ﬁ"]
+    rng = np.random.default_rng(0)
+    docs = [[vocab[k] for k in rng.integers(0, len(vocab), int(rng.integers(0, 30)))] for _ in range(400)]
+    batch = table.find_mentions_batch(docs)
+    for words, found in zip(docs, batch):
+        assert [tuple(m) for m in found] == greedy_reference(table, words), words
+        assert table.find_mentions(words) == found
+    assert sum(len(found) for found in batch) > 500
+    # hidden links: per doc
+    hidden = [frozenset({("toxicity", table.index_of("X:0"))}), frozenset()]
+    two = [["Toxicities", "and", "toxicity"]] * 2
+    found = table.find_mentions_batch(two, hidden)
+    assert found[0] == [] and [(m.start, m.end) for m in found[1]] == [(0, 1), (2, 3)]
+
+
+def test_batch_lookup_keeps_mentions_inside_their_doc():
+    table = plural_table()
+    found = table.find_mentions_batch([["nephrogenic"], ["diabetes", "insipidus"], [], ["lithium"], ["carbonate"]])
+    assert [[(m.start, m.end) for m in doc] for doc in found] == [[], [(0, 2)], [], [(0, 1)], []]
+    assert table.find_mentions_batch([]) == []
+    # a token longer than any alias is no mention and no error
+    assert table.find_mentions(["lithium", "x" * 100_000, "lithium"]) == table.find_mentions(["lithium", "y", "lithium"])

@@ -5,7 +5,7 @@ import spacy
 from spacy_kogner.kg import KGTable
 from spacy_kogner.ml.graph import (
     ENTITY_TO_BEGIN, ENTITY_TO_INSIDE, ENTITY_TO_LAST, ENTITY_TO_UNIT, N_BASE_RELATIONS, TOKEN_NEXT, TOKEN_PREV,
-    TOKEN_TO_ENTITY, build_graph_batch, doc_mentions,
+    TOKEN_TO_ENTITY, batch_mentions, build_graph_batch,
 )
 from tests.util import TINY_KG
 
@@ -73,7 +73,7 @@ def test_abbreviation_is_looked_up_through_its_long_form(kg):
     nlp.add_pipe("abbreviation_detector")
     doc = nlp("Patients with Paralysis agitans (PAG) were studied; PAG progressed.")
     pd = kg.index_of("MESH:D010300")
-    mentions = doc_mentions(doc, kg)
+    mentions, = batch_mentions([doc], kg)
     short_forms = [m for m in mentions if doc[m.start:m.end].text == "PAG"]
     assert len(short_forms) == 2 and all(m.entities == (pd,) for m in short_forms)
 
