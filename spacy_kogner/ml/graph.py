@@ -108,7 +108,7 @@ def build_graph_batch(
         types.append(np.broadcast_to(np.asarray(edge_type, dtype="int64"), src.shape))
 
     for dist in range(1, window + 1):
-        left = np.flatnonzero(doc_of[: n_tokens - dist] == doc_of[dist:])
+        left = np.flatnonzero(doc_of[: max(n_tokens - dist, 0)] == doc_of[dist:])
         add(left, left + dist, TOKEN_NEXT)
         add(left + dist, left, TOKEN_PREV)
     entity_rows = np.zeros(0, dtype="int64")

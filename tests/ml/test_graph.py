@@ -32,6 +32,9 @@ def test_window_edges_without_kg(nlp):
     # no edge crosses from doc 0 (tokens 0-2) to doc 1 (tokens 3-4)
     assert edges_of(batch, TOKEN_NEXT) == [(0, 1), (0, 2), (1, 2), (3, 4)]
     assert edges_of(batch, TOKEN_PREV) == [(1, 0), (2, 0), (2, 1), (4, 3)]
+    # a window wider than the whole batch
+    wide = build_graph_batch(docs, None, window=8, max_candidates=3)
+    assert edges_of(wide, TOKEN_NEXT) == edges_of(batch, TOKEN_NEXT)
 
 
 def test_entity_nodes_mention_edges_and_kg_relations(nlp, kg):
