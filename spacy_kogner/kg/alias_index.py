@@ -18,7 +18,8 @@ from spacy.strings import hash_string
 
 POLY_BASE = np.uint64(0x100000001B3)  # odd, so invertible modulo 2**64
 POLY_BASE_INVERSE = np.uint64(pow(int(POLY_BASE), -1, 2**64))
-POLY_FILTER_BITS = 26  # a 2**26-bit (8 MB) table of the alias keys' hashes' top bits
+# the hash filter's bit table: about 64 bits per alias key, 2**26 bits (8 MB) at most
+POLY_FILTER_MIN_BITS, POLY_FILTER_MAX_BITS = 10, 26
 LAYOUT = {"keys": None, "key_offsets": "<i8", "hashes": "<u8", "cand_offsets": "<i8", "cand_rows": "<i4"}
 
 
@@ -75,8 +76,10 @@ class AliasIndex:
             raise AliasIndexError("two alias keys have the same 64-bit hash (or a key repeats)")
         self.max_key_bytes = int(key_lengths.max()) if n else 0
         self.poly_hashes = np.unique(polynomial_hashes(np.frombuffer(keys, dtype="uint8"), key_offsets[:-1], key_offsets[1:]))
-        self._poly_bits = np.zeros(1 << (POLY_FILTER_BITS - 3), dtype="uint8")
-        slots = self.poly_hashes >> np.uint64(64 - POLY_FILTER_BITS)
+        n_bits = min(POLY_FILTER_MAX_BITS, max(POLY_FILTER_MIN_BITS, int(64 * n).bit_length()))
+        self._poly_shift = np.uint64(64 - n_bits)
+        self._poly_bits = np.zeros(1 << (n_bits - 3), dtype="uint8")
+        slots = self.poly_hashes >> self._poly_shift
         np.bitwise_or.at(self._poly_bits, slots >> np.uint64(3), np.left_shift(1, slots & np.uint64(7)).astype("uint8"))
 
     @classmethod
@@ -116,8 +119,8 @@ class AliasIndex:
 
     def has_poly_hashes(self, hashes: np.ndarray) -> np.ndarray:
         """Which of these polynomial hashes (uint64) are those of alias keys: a
-        bit table of their top POLY_FILTER_BITS bits first, then the sorted hashes."""
-        slots = hashes >> np.uint64(64 - POLY_FILTER_BITS)
+        bit table of their top bits first, then the sorted hashes."""
+        slots = hashes >> self._poly_shift
         found = (self._poly_bits[slots >> np.uint64(3)] >> (slots & np.uint64(7)).astype("uint8")) & 1 == 1
         maybe = hashes[found]
         at = np.minimum(np.searchsorted(self.poly_hashes, maybe), max(len(self.poly_hashes) - 1, 0))
