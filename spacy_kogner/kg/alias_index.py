@@ -123,7 +123,7 @@ class AliasIndex:
         slots = hashes >> self._poly_shift
         found = (self._poly_bits[slots >> np.uint64(3)] >> (slots & np.uint64(7)).astype("uint8")) & 1 == 1
         maybe = hashes[found]
-        at = np.minimum(np.searchsorted(self.poly_hashes, maybe), max(len(self.poly_hashes) - 1, 0))
+        at = np.minimum(np.searchsorted(self.poly_hashes, maybe), len(self.poly_hashes) - 1)
         found[found] = self.poly_hashes[at] == maybe
         return found
 

@@ -259,11 +259,12 @@ class KGTable:
         starts = self._rel_ptr[entities]
         counts = self._rel_ptr[entities + 1] - starts
         head = np.repeat(np.arange(len(entities)), counts)
-        rel = self._rel_sorted[np.repeat(starts - np.cumsum(counts) + counts, counts) + np.arange(int(counts.sum()))]
+        rel = self._rel_sorted[ranges(starts, counts)[0]]
         order = np.argsort(keys, kind="stable")
+        sorted_keys = keys[order]
         tail_keys = keys[head] - entities[head] + rel[:, 2]
-        at = np.minimum(np.searchsorted(keys[order], tail_keys), max(len(keys) - 1, 0))
-        inside = keys[order][at] == tail_keys if len(keys) else np.zeros(0, dtype=bool)
+        at = np.minimum(np.searchsorted(sorted_keys, tail_keys), len(keys) - 1)
+        inside = sorted_keys[at] == tail_keys
         return head[inside], rel[inside, 1].astype("int64"), order[at[inside]]
 
     # ---------------------------------------------------------- serialization
@@ -444,6 +445,13 @@ def _data_files(format_version: Any) -> Tuple[str, ...]:
     return DATA_FILES if format_version == FORMAT_VERSION else tuple(n for n in DATA_FILES if n != HOLDOUT_FILE)
 
 
+def ranges(starts: np.ndarray, lengths: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
+    """The integers of the ranges [start, start + length), concatenated, and
+    each one's place in its range."""
+    place = np.arange(int(lengths.sum()), dtype="int64") - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    return np.repeat(starts, lengths) + place, place
+
+
 ASCII_ALNUM = np.array([chr(code).isalnum() for code in range(256)]) & (np.arange(256) < 128)
 
 
@@ -462,8 +470,9 @@ def _alias_hash_hits(
     longest first; with each token's key's character range in `text`."""
     # lone surrogates (odd Unicode) get bytes too; they are in no alias
     data = np.frombuffer(text.encode("utf8", "surrogatepass"), dtype="uint8")
+    ascii_only = text.isascii()
     char_lengths = np.array([len(key) for key in keys], dtype="int64")
-    byte_lengths = char_lengths if text.isascii() else np.array(
+    byte_lengths = char_lengths if ascii_only else np.array(
         [len(key.encode("utf8", "surrogatepass")) for key in keys], dtype="int64")
     char_ends = np.cumsum(char_lengths)
     char_starts = char_ends - char_lengths
@@ -476,7 +485,7 @@ def _alias_hash_hits(
     token_hashes[short] = polynomial_hashes(data, byte_starts[short], byte_ends[short])
     token_powers = polynomial_powers(byte_lengths)
     is_word = _byte_counts(ASCII_ALNUM[data], byte_starts, byte_ends) > 0
-    if not text.isascii():
+    if not ascii_only:
         for i in np.flatnonzero(_byte_counts(data >= 0x80, byte_starts, byte_ends)).tolist():
             is_word[i] = is_word_key(keys[i])
     starts = np.flatnonzero(is_word)

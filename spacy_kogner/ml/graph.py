@@ -17,7 +17,7 @@ from typing import AbstractSet, Any, Callable, List, Optional, Sequence, Tuple
 import numpy as np
 from spacy.tokens import Doc
 
-from ..kg.table import AliasLink, KGMention, KGTable
+from ..kg.table import AliasLink, KGMention, KGTable, ranges
 
 TOKEN_NEXT, TOKEN_PREV, TOKEN_TO_ENTITY = 0, 1, 2
 ENTITY_TO_BEGIN, ENTITY_TO_INSIDE, ENTITY_TO_LAST, ENTITY_TO_UNIT = 3, 4, 5, 6
@@ -74,13 +74,6 @@ def batch_mentions(
     return found
 
 
-def ranges(starts: np.ndarray, lengths: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
-    """The integers of the ranges [start, start + length), concatenated, and
-    each one's place in its range."""
-    place = np.arange(int(lengths.sum()), dtype="int64") - np.repeat(np.cumsum(lengths) - lengths, lengths)
-    return np.repeat(starts, lengths) + place, place
-
-
 def build_graph_batch(
     docs: Sequence[Doc],
     kg: Optional[KGTable],
@@ -115,8 +108,7 @@ def build_graph_batch(
     if kg is not None:
         mentions = batch_mentions(docs, kg, [kg.held_out(doc.text) for doc in docs] if hold_out_gold else None)
         if mention_dropout > 0.0:
-            mentions = [[m for m, k in zip(ms, np.random.random(len(ms)) >= mention_dropout) if k] if ms else ms
-                        for ms in mentions]
+            mentions = [[m for m, k in zip(ms, np.random.random(len(ms)) >= mention_dropout) if k] for ms in mentions]
         entity_rows = add_mention_edges(add, mentions, np.cumsum(lengths) - lengths, n_tokens, kg, max_candidates)
     if sources:
         edge_index = np.stack([np.concatenate(sources), np.concatenate(targets)])
