@@ -138,8 +138,9 @@ def add_mention_edges(
         return np.zeros(0, dtype="int64")
     link_doc, link_start, link_length, link_row = np.array(links, dtype="int64").T
     node_keys, first, link_key = np.unique(link_doc * kg.n_entities + link_row, return_index=True, return_inverse=True)
+    by_first = np.argsort(first)
     key_node = np.empty(len(node_keys), dtype="int64")
-    key_node[np.argsort(first)] = n_tokens + np.arange(len(node_keys))
+    key_node[by_first] = n_tokens + np.arange(len(node_keys))
     tokens, place = ranges(link_start, link_length)
     nodes = np.repeat(key_node[link_key.reshape(-1)], link_length)
     length = np.repeat(link_length, link_length)
@@ -147,10 +148,11 @@ def add_mention_edges(
     roles[length == 1] = ENTITY_TO_UNIT
     add(tokens, nodes, TOKEN_TO_ENTITY)
     add(nodes, tokens, roles)
-    by_node = np.sort(first)
-    heads, relations, tails = kg.relations_within(link_row[by_node], link_doc[by_node])
+    by_node = first[by_first]  # each node's first link
+    node_rows = link_row[by_node]
+    heads, relations, tails = kg.relations_within(node_rows, link_doc[by_node])
     if len(heads):
         heads, tails = n_tokens + heads, n_tokens + tails
         add(heads, tails, N_BASE_RELATIONS + relations)
         add(tails, heads, N_BASE_RELATIONS + relations)
-    return link_row[by_node]
+    return node_rows
