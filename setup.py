@@ -36,18 +36,23 @@ setup(
         "wasabi>=1.1.0",
         "srsly>=2.4.0",
         "safetensors>=0.4.0",
+        "scikit-learn>=1.0",
     ],
     extras_require={"project": ["build>=1.0"], "test": ["pytest>=7", "build>=1.0"]},
     entry_points={
         "console_scripts": ["spacy-kogner = spacy_kogner.cli:app"],
         "spacy_factories": [
             "kogner_ner = spacy_kogner.pipeline.kogner_ner:make_kogner_ner",
+            "kg_dictionary_ner = spacy_kogner.pipeline.dictionary_ner:make_kg_dictionary_ner",
             "abbreviation_detector = scispacy.abbreviation:AbbreviationDetector",
         ],
         "spacy_architectures": ["spacy_kogner.KoGNER.v1 = spacy_kogner.ml.kogner:build_kogner_model"],
-        "spacy_misc": ["spacy_kogner.KGTableLoader.v1 = spacy_kogner.kg.loaders:create_kg_table_loader"],
+        "spacy_misc": [
+            "spacy_kogner.KGTableLoader.v1 = spacy_kogner.kg.loaders:create_kg_table_loader",
+            "spacy_kogner.GoldHoldOutLoader.v1 = spacy_kogner.kg.loaders:create_gold_hold_out_loader",
+        ],
         "spacy_callbacks": [
-            "spacy_kogner.cpu_bf16_inference.v1 = spacy_kogner.pipeline.inference:create_cpu_bf16_inference"
+            "spacy_kogner.cpu_bf16_inference.v1 = spacy_kogner.pipeline.cpu_bf16_inference:create_cpu_bf16_inference"
         ],
         "spacy_span_getters": [
             "spacy_kogner.byte_budget_strided_spans.v1 = spacy_kogner.ml.span_getters:configure_byte_budget_strided_spans"

@@ -12,7 +12,7 @@ Frozen mean-pooled features are cached in --cache; each run appends one record
 import argparse
 import time
 from pathlib import Path
-from typing import Dict, List, Tuple
+from typing import Dict, List, Optional, Tuple
 
 import numpy as np
 import spacy
@@ -22,9 +22,10 @@ from spacy.tokens import Doc, DocBin
 from spacy.training import offsets_to_biluo_tags
 from thinc.api import Adam, Model, SequenceCategoricalCrossentropy, fix_random_seed
 
+from spacy_kogner.evaluation.scores import counts_prf
 from spacy_kogner.kg.table import KGTable
-from spacy_kogner.ml.kogner import build_kogner_model, set_model_kg
-from spacy_kogner.pipeline.decoding import biluo_spans, biluo_tag_names, transition_constraints, viterbi_biluo
+from spacy_kogner.ml.kogner import KoGNERInput, build_kogner_model, check_kg_fits
+from spacy_kogner.pipeline.decoding import biluo_spans, biluo_tag_names, transition_constraints, viterbi_biluo_batch
 
 
 def frozen_features(docs: List[Doc], transformer: str, cache: Path) -> List[np.ndarray]:
@@ -66,29 +67,25 @@ def cached_tok2vec(width: int) -> Model:
     return Model("frozen_features", forward, dims={"nO": width})
 
 
-def dev_f1(model: Model, docs: List[Doc], tags: List[str]) -> Tuple[float, Dict[str, float]]:
+def dev_f1(model: Model, docs: List[Doc], kg: Optional[KGTable], tags: List[str]) -> Tuple[float, Dict[str, float]]:
     """Entity-level micro F1 overall and per label, Viterbi-decoded."""
-    start, allowed, end = transition_constraints(tags)
+    constraints = transition_constraints(tags)
     labels = sorted({tag.split("-", 1)[1] for tag in tags if tag != "O"})
-    counts = {label: [0, 0, 0] for label in labels}
+    counts = {label: [0, 0, 0] for label in labels}  # correct, predicted, gold
     for s in range(0, len(docs), 256):
         batch = docs[s:s + 256]
-        for doc, probs in zip(batch, model.predict(batch)):
-            path = viterbi_biluo(np.log(np.clip(probs, 1e-12, 1.0)), start, allowed, end)
+        log_probs = [np.log(np.clip(probs, 1e-12, 1.0)) for probs in model.predict(KoGNERInput(batch, kg))]
+        for doc, path in zip(batch, viterbi_biluo_batch(log_probs, *constraints)):
             pred = set(biluo_spans([tags[i] for i in path]))
             gold = {(e.start, e.end, e.label_) for e in doc.ents}
             for label in labels:
                 p = {x for x in pred if x[2] == label}
                 g = {x for x in gold if x[2] == label}
                 counts[label][0] += len(p & g)
-                counts[label][1] += len(p - g)
-                counts[label][2] += len(g - p)
-
-    def f1(tp: int, fp: int, fn: int) -> float:
-        return round(200 * tp / max(1, 2 * tp + fp + fn), 2)
-
+                counts[label][1] += len(p)
+                counts[label][2] += len(g)
     total = [sum(c[i] for c in counts.values()) for i in range(3)]
-    return f1(*total), {label: f1(*c) for label, c in counts.items()}
+    return counts_prf(*total)["f"], {label: counts_prf(*c)["f"] for label, c in counts.items()}
 
 
 def main() -> None:
@@ -119,8 +116,9 @@ def main() -> None:
     kg = KGTable.from_disk(args.kg) if args.kg else None
     model = build_kogner_model(cached_tok2vec(train[0].user_data["frozen"].shape[1]), use_kg=kg is not None,
                                mention_dropout=args.mention_dropout, nO=len(tags))
-    set_model_kg(model, kg)
-    model.initialize(X=train[:5])
+    if kg is not None:
+        check_kg_fits(model, kg)
+    model.initialize(X=KoGNERInput(train[:5], kg))
     optimizer = Adam(args.lr)
     loss = SequenceCategoricalCrossentropy(names=tags, normalize=False)
     gold = [offsets_to_biluo_tags(d, [(e.start_char, e.end_char, e.label_) for e in d.ents]) for d in train]
@@ -131,11 +129,11 @@ def main() -> None:
         order = rng.permutation(len(train))
         for s in range(0, len(order), 64):
             idx = order[s:s + 64]
-            probs, backprop = model.begin_update([train[i] for i in idx])
+            probs, backprop = model.begin_update(KoGNERInput([train[i] for i in idx], kg))
             d_probs, _ = loss(probs, [gold[i] for i in idx])
             backprop(d_probs)
             model.finish_update(optimizer)
-        overall, per_label = dev_f1(model, dev, tags)
+        overall, per_label = dev_f1(model, dev, kg, tags)
         history.append({"epoch": epoch, "dev_f": overall, "per_label": per_label})
         print(f"{args.tag} epoch {epoch}: dev F1 {overall} {per_label}", flush=True)
     best = max(history, key=lambda h: h["dev_f"])

@@ -32,7 +32,7 @@ import torch
 from spacy.language import Language
 from thinc.api import Model
 
-from spacy_kogner.benchmark.measure import code_version, machine_description, read_texts, transformer_precision
+from kogner_benchmark.measure import code_version, machine_description, read_texts, transformer_precision
 from spacy_kogner.ml.kogner import MODEL_NAME
 
 

@@ -1,11 +1,30 @@
-"""spacy_kogner: knowledge-graph-augmented biomedical NER for spaCy (KoGNER)."""
-from .kg import KGEntity, KGTable, KGTableError, create_kg_table_loader
-from .ml import build_kogner_model
-from .pipeline import KoGNERecognizer, create_scispacy_tokenizer, make_kogner_ner
+"""spacy_kogner: knowledge-graph-augmented biomedical NER for spaCy (KoGNER).
+
+Importing the package loads nothing heavy: the names below are imported on
+first use, and spaCy finds the registered factories, architecture, loaders,
+tokenizer and callback through entry points without importing it.
+
+Layers, each importing only those before it: `util` -> `corpus` -> `kg` (the
+runtime KG table) -> `kg_build` (building tables) and `ml` (model layers) ->
+`pipeline` (components) -> `evaluation`, `project` -> `cli`."""
+from importlib import import_module
+from typing import Any
 
 __version__ = "0.1.0"
 
-__all__ = [
-    "KGEntity", "KGTable", "KGTableError", "KoGNERecognizer", "build_kogner_model",
-    "create_kg_table_loader", "create_scispacy_tokenizer", "make_kogner_ner",
-]
+_EXPORTS = {
+    "KGTable": "spacy_kogner.kg", "KGTableError": "spacy_kogner.kg", "GoldHoldOut": "spacy_kogner.kg",
+    "create_kg_table_loader": "spacy_kogner.kg", "create_gold_hold_out_loader": "spacy_kogner.kg",
+    "KGEntity": "spacy_kogner.kg_build", "build_table": "spacy_kogner.kg_build", "build_kg": "spacy_kogner.kg_build",
+    "build_kogner_model": "spacy_kogner.ml", "KoGNERInput": "spacy_kogner.ml",
+    "KoGNERecognizer": "spacy_kogner.pipeline", "make_kogner_ner": "spacy_kogner.pipeline",
+    "KGDictionaryNER": "spacy_kogner.pipeline", "make_kg_dictionary_ner": "spacy_kogner.pipeline",
+    "create_scispacy_tokenizer": "spacy_kogner.pipeline",
+}
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        return getattr(import_module(_EXPORTS[name]), name)
+    raise AttributeError(f"module 'spacy_kogner' has no attribute {name!r}")

@@ -1,10 +1,17 @@
-"""Session fixtures: the tiny BERT folder, the tiny KG table, trained pipelines."""
+"""Session fixtures: the tiny BERT folder, the tiny KG table, trained pipelines.
+The benchmark harness (`benchmarks/kogner_benchmark`, outside the package) is
+put on the import path for its tests."""
+import sys
 from pathlib import Path
 
 import pytest
 from spacy.language import Language
 
 from tests.util import TINY_KG, make_nlp, train_nlp, write_tiny_bert
+
+BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
+if str(BENCHMARKS) not in sys.path:
+    sys.path.insert(0, str(BENCHMARKS))
 
 
 @pytest.fixture(scope="session")

@@ -7,9 +7,9 @@ from importlib.metadata import entry_points
 import pytest
 
 EXPECTED = {
-    "spacy_factories": {"kogner_ner", "abbreviation_detector"},
+    "spacy_factories": {"kogner_ner", "kg_dictionary_ner", "abbreviation_detector"},
     "spacy_architectures": {"spacy_kogner.KoGNER.v1"},
-    "spacy_misc": {"spacy_kogner.KGTableLoader.v1"},
+    "spacy_misc": {"spacy_kogner.KGTableLoader.v1", "spacy_kogner.GoldHoldOutLoader.v1"},
     "spacy_tokenizers": {"spacy_kogner.SciSpacyTokenizer.v1"},
     "spacy_callbacks": {"spacy_kogner.cpu_bf16_inference.v1"},
 }
@@ -32,9 +32,11 @@ def test_registry_resolves_names_in_a_fresh_process():
         "spacy.blank('en')  # a new Language loads the spacy_factories entry points\n"
         "registry.architectures.get('spacy_kogner.KoGNER.v1')\n"
         "registry.misc.get('spacy_kogner.KGTableLoader.v1')\n"
+        "registry.misc.get('spacy_kogner.GoldHoldOutLoader.v1')\n"
         "registry.tokenizers.get('spacy_kogner.SciSpacyTokenizer.v1')\n"
         "registry.callbacks.get('spacy_kogner.cpu_bf16_inference.v1')\n"
         "assert Language.has_factory('kogner_ner') and Language.has_factory('abbreviation_detector')\n"
+        "assert Language.has_factory('kg_dictionary_ner')\n"
         "print('ok')\n"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)

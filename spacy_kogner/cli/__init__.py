@@ -1,5 +1,5 @@
 """Command line interface: `python -m spacy_kogner --help`."""
-from . import benchmark, build_kg, convert, evaluate, fetch, train, transformer  # noqa: F401  (registers the commands)
+from . import corpus, kg, project  # noqa: F401  (registers the commands)
 from .app import app
 
 __all__ = ["app"]

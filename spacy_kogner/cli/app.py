@@ -1,10 +1,11 @@
-"""The typer application behind `python -m spacy_kogner`."""
+"""The typer application behind `python -m spacy_kogner`. Each command parses
+its arguments, calls one library function and reports; modules are imported
+inside the commands, so a command loads only what it needs (no torch for
+`inspect-kg`)."""
 from pathlib import Path
 
 import typer
 from wasabi import msg
-
-from ..kg.table import KGTable, KGTableError
 
 app = typer.Typer(name="spacy_kogner", help="KoGNER: KG-augmented biomedical NER for spaCy.", no_args_is_help=True)
 
@@ -17,12 +18,14 @@ def main() -> None:
 @app.command("inspect-kg")
 def inspect_kg(path: Path = typer.Argument(..., help="KG table folder")) -> None:
     """Validate a KG table folder and print its sizes and provenance."""
+    from ..kg import KGTable, KGTableError
+
     try:
-        table = KGTable.from_disk(path)
+        meta = KGTable.from_disk(path).meta
     except KGTableError as err:
         msg.fail(str(err), exits=1)
-    meta = table.meta
-    msg.good(f"KG table {path} is valid")
+    msg.good("The KG table is valid")
+    msg.text(str(path))
     msg.table(
         [
             ("entities", meta["n_entities"]),

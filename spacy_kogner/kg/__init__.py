@@ -1,9 +1,13 @@
-"""Distilled knowledge-graph table: format, alias normalization, loaders."""
-from .loaders import create_kg_table_loader
+"""The runtime KG table: file format, alias normalization and index, mention
+matching, the gold hold-out and the registered loaders."""
+from .format import KGTableError
+from .holdout import GoldHoldOut, GoldHoldOutError
+from .loaders import create_gold_hold_out_loader, create_kg_table_loader
+from .matcher import KGMention
 from .normalize import alias_key, normalize_text, normalize_tokens
-from .table import KGEntity, KGMention, KGTable, KGTableError
+from .table import KGTable
 
 __all__ = [
-    "KGEntity", "KGMention", "KGTable", "KGTableError",
-    "alias_key", "create_kg_table_loader", "normalize_text", "normalize_tokens",
+    "GoldHoldOut", "GoldHoldOutError", "KGMention", "KGTable", "KGTableError",
+    "alias_key", "create_gold_hold_out_loader", "create_kg_table_loader", "normalize_text", "normalize_tokens",
 ]

@@ -1,13 +1,13 @@
 """Alias key -> ranked KG entity rows, held in flat arrays instead of a Python
-dict of strings and tuples (a 550,000-alias table took about 140 MB and two
-seconds to load as a dict): the UTF-8 keys concatenated, the candidates in CSR
+dict of strings and tuples (which takes several times the memory and load
+time, `docs/kg.md`): the UTF-8 keys concatenated, the candidates in CSR
 form, and a preshed hash map from each key's 64-bit spaCy hash to its position.
 A lookup hashes the key, finds the position and compares the stored bytes, so a
 hash collision with a non-alias can never return candidates.
 
 The index also keeps the sorted polynomial hashes of its keys (`poly_hashes`):
 the polynomial hash of a concatenation is a function of its parts' hashes, so
-`KGTable.find_mentions_batch` hashes every token n-gram of a batch with a few
+`matcher.find_mentions_batch` hashes every token n-gram of a batch with a few
 numpy operations and looks up only the n-grams whose hash is an alias key's."""
 from typing import Dict, Iterator, Sequence, Tuple
 
@@ -16,34 +16,11 @@ import srsly
 from preshed.maps import PreshMap
 from spacy.strings import hash_string
 
-POLY_BASE = np.uint64(0x100000001B3)  # odd, so invertible modulo 2**64
-POLY_BASE_INVERSE = np.uint64(pow(int(POLY_BASE), -1, 2**64))
+from .hashing import polynomial_hashes
+
 # the hash filter's bit table: about 64 bits per alias key, 2**26 bits (8 MB) at most
 POLY_FILTER_MIN_BITS, POLY_FILTER_MAX_BITS = 10, 26
 LAYOUT = {"keys": None, "key_offsets": "<i8", "hashes": "<u8", "cand_offsets": "<i8", "cand_rows": "<i4"}
-
-
-def polynomial_hashes(data: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
-    """Hash of each byte range [start, end) of `data` (uint8): the sum of
-    byte k times POLY_BASE ** (bytes after k), modulo 2**64; 0 for an empty range.
-    Horner's rule over all ranges at once, longest first."""
-    lengths = np.asarray(ends, dtype="int64") - np.asarray(starts, dtype="int64")
-    order = np.argsort(-lengths, kind="stable")
-    sorted_lengths = lengths[order]
-    sorted_starts = np.asarray(starts, dtype="int64")[order]
-    hashes = np.zeros(len(lengths), dtype="uint64")
-    n_longer = len(lengths) - np.searchsorted(sorted_lengths[::-1], np.arange(int(lengths.max(initial=0))), side="right")
-    for k, n in enumerate(n_longer.tolist()):
-        hashes[:n] = hashes[:n] * POLY_BASE + data[sorted_starts[:n] + k]
-    out = np.empty_like(hashes)
-    out[order] = hashes
-    return out
-
-
-def polynomial_powers(lengths: np.ndarray) -> np.ndarray:
-    """POLY_BASE ** length modulo 2**64 (the factor by which appending
-    `length` bytes multiplies a polynomial hash)."""
-    return np.power(POLY_BASE, np.asarray(lengths, dtype="uint64"))
 
 
 class AliasIndexError(ValueError):

@@ -3,10 +3,16 @@
 A key is computed per character, so the key of a multi-word alias equals the
 concatenation of the keys of its tokens, whatever the tokenizer did with the
 spaces, hyphens and apostrophes between them. Alias keys also fold a plural
-ending of the last word (`fold_plural`).
+ending of the last word. The plural rule lives here only, in two forms that
+must agree: `fold_plural` on a key's text and `fold_plural_hashes` on the
+polynomial hashes of keys (the batch lookup's filter).
 """
 import unicodedata
 from typing import Iterable, List
+
+import numpy as np
+
+from .hashing import POLY_BASE, POLY_BASE_INVERSE, polynomial_hashes
 
 GREEK_LETTERS = {
     "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon",
@@ -50,14 +56,42 @@ def normalize_unicode_text(text: str) -> str:
     return "".join(out).casefold()
 
 
+# the plural rule: a key of at least PLURAL_MIN_CHARS characters ending in "s"
+# but not in one of SINGULAR_S_ENDINGS drops the "s"; "ies" becomes "y"
+PLURAL_MIN_CHARS = 5
+SINGULAR_S_ENDINGS = ("ss", "us", "is")
+
+
 def fold_plural(key: str) -> str:
     """Fold an English plural ending of a key's last word to the singular
     ("seizures" -> "seizure", "toxicities" -> "toxicity"); keys shorter than
     five characters and -ss, -us, -is endings are left alone. Applied to alias
     keys and looked-up keys alike, so that either number matches the other."""
-    if len(key) < 5 or not key.endswith("s") or key.endswith(("ss", "us", "is")):
+    if len(key) < PLURAL_MIN_CHARS or not key.endswith("s") or key.endswith(SINGULAR_S_ENDINGS):
         return key
     return key[:-3] + "y" if key.endswith("ies") else key[:-1]
+
+
+IES_HASH = polynomial_hashes(np.frombuffer(b"ies", dtype="uint8"), [0], [3])[0]
+IES_POWER_INVERSE = np.uint64(pow(int(POLY_BASE_INVERSE), 3, 2**64))
+
+
+def fold_plural_hashes(hashes: np.ndarray, data: np.ndarray, byte_ends: np.ndarray, n_chars: np.ndarray) -> np.ndarray:
+    """The polynomial hashes of `fold_plural` of the keys whose hashes, last
+    byte positions (exclusive, in the UTF-8 `data`) and character counts are given."""
+    last = data[np.maximum(byte_ends - 1, 0)]
+    second = data[np.maximum(byte_ends - 2, 0)]
+    third = data[np.maximum(byte_ends - 3, 0)]
+    plural = (n_chars >= PLURAL_MIN_CHARS) & (last == ord("s"))
+    for ending in SINGULAR_S_ENDINGS:  # each is one letter and the final "s"
+        plural &= second != ord(ending[0])
+    ies = plural & (second == ord("e")) & (third == ord("i"))
+    folded = hashes.copy()
+    # drop the last byte: h(key) = h(key[:-1]) * B + ord("s")
+    folded[plural] = (hashes[plural] - np.uint64(ord("s"))) * POLY_BASE_INVERSE
+    # "ies" -> "y": h(key[:-3]) * B + ord("y")
+    folded[ies] = (hashes[ies] - IES_HASH) * IES_POWER_INVERSE * POLY_BASE + np.uint64(ord("y"))
+    return folded
 
 
 def alias_key(text: str) -> str:

@@ -1,10 +1,10 @@
 """Model layers: batch graphs, the torch-geometric network, the KoGNER architecture."""
 from .gnn import GatedRGCN, build_graph_network
 from .graph import GraphBatch, batch_mentions, build_graph_batch
-from .kogner import build_kogner_model, set_model_kg
+from .kogner import KoGNERInput, build_kogner_model, check_kg_fits
 from .span_getters import configure_byte_budget_strided_spans
 
 __all__ = [
-    "GatedRGCN", "GraphBatch", "build_graph_batch", "build_graph_network",
-    "batch_mentions", "build_kogner_model", "configure_byte_budget_strided_spans", "set_model_kg",
+    "GatedRGCN", "GraphBatch", "KoGNERInput", "batch_mentions", "build_graph_batch", "build_graph_network",
+    "build_kogner_model", "check_kg_fits", "configure_byte_budget_strided_spans",
 ]

@@ -56,10 +56,22 @@ class GatedRGCN(torch.nn.Module):
 
 
 GraphInputs = Tuple[Floats2d, Ints2d, Ints1d]
+_fork_handler_registered = False
+
+
+def register_single_thread_torch_after_fork() -> None:
+    """Make forked children use one torch thread (once per process): torch's
+    intra-op thread pool does not survive fork(), so a forked worker (e.g.
+    `nlp.pipe(..., n_process=2)`) would hang in its first parallel op."""
+    global _fork_handler_registered
+    if not _fork_handler_registered:
+        os.register_at_fork(after_in_child=lambda: torch.set_num_threads(1))
+        _fork_handler_registered = True
 
 
 def build_graph_network(width: int, depth: int, n_relations: int, dropout: float) -> Model[GraphInputs, Floats2d]:
     """Thinc layer: (node features, edge index [2, E], edge types [E]) -> node features."""
+    register_single_thread_torch_after_fork()
     return PyTorchWrapper_v3(
         GatedRGCN(width, depth, n_relations, dropout),
         convert_inputs=convert_graph_inputs,
@@ -94,12 +106,3 @@ def deserialize_state(module: torch.nn.Module, data: bytes, device: Any) -> torc
     module.load_state_dict(load_safetensors(data))
     module.to(device)
     return module
-
-
-def _single_thread_torch_in_forked_child() -> None:
-    """torch's intra-op thread pool does not survive fork(): a forked worker
-    (e.g. `nlp.pipe(..., n_process=2)`) would hang in its first parallel op."""
-    torch.set_num_threads(1)
-
-
-os.register_at_fork(after_in_child=_single_thread_torch_in_forked_child)

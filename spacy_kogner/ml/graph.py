@@ -17,7 +17,9 @@ from typing import AbstractSet, Any, Callable, List, Optional, Sequence, Tuple
 import numpy as np
 from spacy.tokens import Doc
 
-from ..kg.table import AliasLink, KGMention, KGTable, ranges
+from ..kg.matcher import AliasLink, KGMention
+from ..kg.table import KGTable
+from ..util import ranges
 
 TOKEN_NEXT, TOKEN_PREV, TOKEN_TO_ENTITY = 0, 1, 2
 ENTITY_TO_BEGIN, ENTITY_TO_INSIDE, ENTITY_TO_LAST, ENTITY_TO_UNIT = 3, 4, 5, 6
@@ -56,16 +58,16 @@ def abbreviation_pairs(doc: Doc) -> List[Tuple[int, int, int, int]]:
 
 
 def batch_mentions(
-    docs: Sequence[Doc], kg: KGTable, hidden: Optional[Sequence[AbstractSet[AliasLink]]] = None
+    docs: Sequence[Doc], kg: KGTable, exclude: Optional[Sequence[AbstractSet[AliasLink]]] = None
 ) -> List[List[KGMention]]:
     """KG mentions in each doc: longest alias matches, plus each abbreviation that
-    the doc defines, linked through its long form; each doc's `hidden` alias
+    the doc defines, linked through its long form; each doc's `exclude` alias
     links left out."""
     words = [[token.text for token in doc] for doc in docs]
-    found = kg.find_mentions_batch(words, hidden)
+    found = kg.find_mentions_batch(words, exclude)
     for i, doc in enumerate(docs):
         for short_start, short_end, long_start, long_end in abbreviation_pairs(doc):
-            cands = kg.candidates(words[i][long_start:long_end], hidden[i] if hidden is not None else frozenset())
+            cands = kg.candidates(words[i][long_start:long_end], exclude[i] if exclude is not None else frozenset())
             if not cands:
                 continue
             found[i] = [m for m in found[i] if m.end <= short_start or m.start >= short_end]
@@ -80,12 +82,12 @@ def build_graph_batch(
     window: int,
     max_candidates: int,
     mention_dropout: float = 0.0,
-    hold_out_gold: bool = False,
+    exclude: Optional[Sequence[AbstractSet[AliasLink]]] = None,
 ) -> GraphBatch:
     """Build the batch graph; with kg=None it holds token nodes and window edges only.
     For training: `mention_dropout` leaves out each KG mention with this probability
-    (numpy's global RNG, seeded by thinc's fix_random_seed); `hold_out_gold` hides
-    from each doc the alias links that the KG table holds out for it.
+    (numpy's global RNG, seeded by thinc's fix_random_seed); `exclude` gives the
+    alias links to leave out of each doc's KG lookup (the gold hold-out).
     All docs' edges of a kind are built at once; the edges into any one node
     keep the order of a doc-by-doc build (the GNN's sums add them in this order)."""
     lengths = np.array([len(doc) for doc in docs], dtype="int64")
@@ -106,7 +108,7 @@ def build_graph_batch(
         add(left + dist, left, TOKEN_PREV)
     entity_rows = np.zeros(0, dtype="int64")
     if kg is not None:
-        mentions = batch_mentions(docs, kg, [kg.held_out(doc.text) for doc in docs] if hold_out_gold else None)
+        mentions = batch_mentions(docs, kg, exclude)
         if mention_dropout > 0.0:
             mentions = [[m for m, k in zip(ms, np.random.random(len(ms)) >= mention_dropout) if k] for ms in mentions]
         entity_rows = add_mention_edges(add, mentions, np.cumsum(lengths) - lengths, n_tokens, kg, max_candidates)

@@ -1,6 +1,11 @@
 """The KoGNER architecture: transformer token vectors + KG entity nodes -> R-GCN
--> gated fusion -> per-token BILUO probabilities."""
-from typing import List, Optional
+-> gated fusion -> per-token BILUO probabilities.
+
+The KG reaches the model one way: as part of its input. The model's input is a
+`KoGNERInput` of the docs, the KG table (owned, loaded and saved by the
+`kogner_ner` component) and, in training, the gold hold-out resolved against
+that table. The model itself holds no KG data, so its weights serialize alone."""
+from typing import List, NamedTuple, Optional
 
 import numpy as np
 from spacy.tokens import Doc
@@ -8,11 +13,21 @@ from spacy.util import registry
 from thinc.api import Linear, Model, Softmax_v2
 from thinc.types import Floats2d
 
+from ..kg.holdout import ResolvedHoldOut, excluded_links
 from ..kg.table import KGTable
 from .gnn import build_graph_network
 from .graph import N_BASE_RELATIONS, build_graph_batch
 
 MODEL_NAME = "kogner"
+
+
+class KoGNERInput(NamedTuple):
+    """What the KoGNER model reads: docs, the KG table (None for a model built
+    with use_kg = false) and, for training only, the gold hold-out."""
+
+    docs: List[Doc]
+    kg: Optional[KGTable]
+    hold_out: Optional[ResolvedHoldOut] = None
 
 
 @registry.architectures("spacy_kogner.KoGNER.v1")
@@ -25,10 +40,10 @@ def build_kogner_model(
     kg_relation_slots: int = 16,
     use_kg: bool = True,
     dropout: float = 0.1,
-    mention_dropout: float = 0.0,
+    mention_dropout: float = 0.2,
     hold_out_gold: bool = False,
     nO: Optional[int] = None,
-) -> Model[List[Doc], List[Floats2d]]:
+) -> Model[KoGNERInput, List[Floats2d]]:
     """Build the KoGNER tagger.
 
     tok2vec: token vectors, e.g. spacy-transformers.TransformerListener.v1.
@@ -41,9 +56,9 @@ def build_kogner_model(
     mention_dropout: share of KG mentions left out of each training graph, so
         that the model does not learn to trust a KG that covers the training
         data better than new text (its gold mentions feed the KG).
-    hold_out_gold: in training, hide from each doc the KG alias links that only
-        its own gold gave (recorded in the KG table by `build-kg`), so that the
-        KG covers training text as it covers new text.
+    hold_out_gold: in training, leave out of each doc's KG lookup the alias
+        links that only its own gold gave (the gold hold-out of `build-kg`), so
+        that the KG covers training text as it covers new text.
     nO: number of BILUO tags, set by the component from its labels.
     """
     token_proj = Linear(nO=width)
@@ -74,29 +89,23 @@ def build_kogner_model(
     )
 
 
-def set_model_kg(model: Model, kg: Optional[KGTable]) -> None:
-    """Give the KoGNER node(s) of a model the KG table they look entities up in."""
-    for node in model.walk():
-        if node.name != MODEL_NAME:
-            continue
-        if kg is not None:
-            slots = node.attrs["kg_relation_slots"]
-            if len(kg.relation_labels) > slots:
-                raise ValueError(
-                    f"The KG table has {len(kg.relation_labels)} relation types but the model "
-                    f"was built with kg_relation_slots={slots}: raise kg_relation_slots in the "
-                    "model config."
-                )
-            entity_proj = node.get_ref("entity_proj")
-            n_features = entity_feature_width(kg)
-            if entity_proj.has_dim("nI") and entity_proj.get_dim("nI") not in (n_features, None):
-                if node.attrs["use_kg"]:
-                    raise ValueError(
-                        f"The KG table gives {n_features} entity features (vector_dim "
-                        f"{kg.vector_dim} + {len(kg.type_labels)} types) but the model was "
-                        f"trained with {entity_proj.get_dim('nI')}."
-                    )
-        node.attrs["kg"] = kg
+def check_kg_fits(model: Model, kg: KGTable) -> None:
+    """ValueError if a KoGNER model cannot read this KG table: more relation
+    types than it has slots, or entity features of another width than it was
+    initialized with."""
+    slots = model.attrs["kg_relation_slots"]
+    if len(kg.relation_labels) > slots:
+        raise ValueError(
+            f"The KG table has {len(kg.relation_labels)} relation types but the model "
+            f"was built with kg_relation_slots={slots}: raise kg_relation_slots in the model config."
+        )
+    entity_proj = model.get_ref("entity_proj")
+    n_features = entity_feature_width(kg)
+    if model.attrs["use_kg"] and entity_proj.has_dim("nI") and entity_proj.get_dim("nI") not in (n_features, None):
+        raise ValueError(
+            f"The KG table gives {n_features} entity features (vector_dim {kg.vector_dim} + "
+            f"{len(kg.type_labels)} types) but the model was trained with {entity_proj.get_dim('nI')}."
+        )
 
 
 def entity_feature_width(kg: KGTable) -> int:
@@ -112,23 +121,23 @@ def entity_features(kg: KGTable, rows: np.ndarray) -> np.ndarray:
     return feats
 
 
-def init(model: Model, X: Optional[List[Doc]] = None, Y=None) -> None:
+def init(model: Model, X: Optional[KoGNERInput] = None, Y=None) -> None:
     """Infer the input widths (token vectors, KG entity features) and initialize."""
     tok2vec = model.get_ref("tok2vec")
     token_proj = model.get_ref("token_proj")
     entity_proj = model.get_ref("entity_proj")
     output = model.get_ref("output")
     if X is not None:
-        tok2vec.initialize(X=X)
+        tok2vec.initialize(X=X.docs)
         if not token_proj.has_dim("nI"):
-            token_proj.set_dim("nI", tok2vec.predict(X[:1])[0].shape[1])
+            token_proj.set_dim("nI", tok2vec.predict(X.docs[:1])[0].shape[1])
     else:
         tok2vec.initialize()
         if not token_proj.has_dim("nI") and tok2vec.has_dim("nO"):
             token_proj.set_dim("nI", tok2vec.get_dim("nO"))
     token_proj.initialize()
     if not entity_proj.has_dim("nI"):
-        kg = model.attrs.get("kg")
+        kg = X.kg if X is not None else None
         entity_proj.set_dim("nI", entity_feature_width(kg) if kg is not None else 1)
     entity_proj.initialize()
     model.get_ref("graph_net").initialize()
@@ -137,8 +146,9 @@ def init(model: Model, X: Optional[List[Doc]] = None, Y=None) -> None:
     output.initialize()
 
 
-def forward(model: Model, docs: List[Doc], is_train: bool):
+def forward(model: Model, inputs: KoGNERInput, is_train: bool):
     """Tokens -> graph with KG entity nodes -> GNN -> tag probabilities per token."""
+    docs = inputs.docs
     ops = model.ops
     tok2vec = model.get_ref("tok2vec")
     token_proj = model.get_ref("token_proj")
@@ -156,16 +166,17 @@ def forward(model: Model, docs: List[Doc], is_train: bool):
 
     kg = None
     if model.attrs["use_kg"]:
-        kg = model.attrs.get("kg")
+        kg = inputs.kg
         if kg is None:
             raise ValueError(
                 "The kogner model has use_kg = true but no KG table: initialize the pipeline "
                 "with a KG ([initialize.components.<name>.kg]) or load a trained pipeline."
             )
     tokens, bp_tokens = token_proj(ops.flatten(tokvecs), is_train)
+    hold_out = inputs.hold_out if is_train and model.attrs["hold_out_gold"] else None
     batch = build_graph_batch(docs, kg, model.attrs["window"], model.attrs["max_candidates"],
                               model.attrs["mention_dropout"] if is_train else 0.0,
-                              is_train and model.attrs["hold_out_gold"])
+                              excluded_links(hold_out, (doc.text for doc in docs)) if kg is not None else None)
     bp_entities = None
     nodes = tokens
     if kg is not None and len(batch.entity_rows):

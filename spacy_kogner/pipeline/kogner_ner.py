@@ -1,5 +1,9 @@
 """The `kogner_ner` component: KG-augmented NER with BILUO decoding, KG linking
-of predicted entities and per-entity confidence scores."""
+of predicted entities and per-entity confidence scores.
+
+Over 300 lines: one class implementing spaCy's TrainablePipe interface (labels,
+predict, set_annotations, update, get_loss, initialize and the four
+serialization methods), kept in one file as spaCy keeps its own pipes."""
 from functools import partial
 from itertools import islice
 from pathlib import Path
@@ -16,10 +20,12 @@ from spacy.vocab import Vocab
 from thinc.api import Config, Model, Optimizer, SequenceCategoricalCrossentropy, set_dropout_rate
 from thinc.types import Floats2d
 
+from ..kg.holdout import GoldHoldOut, ResolvedHoldOut
 from ..kg.table import KGTable
 from ..ml.graph import abbreviation_pairs
-from ..ml.kogner import set_model_kg
+from ..ml.kogner import KoGNERInput, check_kg_fits
 from .decoding import biluo_spans, biluo_tag_names, transition_constraints, viterbi_biluo_batch
+from .entities import label_abbreviations, link_spans
 
 DEFAULT_MODEL_CONFIG = """
 [model]
@@ -82,7 +88,10 @@ def make_kogner_ner(
 
 
 class KoGNERecognizer(TrainablePipe):
-    """Named entity recognizer whose model reads a distilled KG table."""
+    """Named entity recognizer whose model reads a distilled KG table. The
+    component owns the table: it is loaded at [initialize] (or with the
+    pipeline), saved with the component, and handed to the model with every
+    batch (`KoGNERInput`)."""
 
     def __init__(
         self,
@@ -100,6 +109,7 @@ class KoGNERecognizer(TrainablePipe):
         self.name = name
         self.scorer = scorer
         self.kg: Optional[KGTable] = None
+        self.hold_out: Optional[ResolvedHoldOut] = None  # training only, never saved
         self.cfg: Dict[str, Any] = {
             "labels": [],
             "spans_key": spans_key,
@@ -139,7 +149,8 @@ class KoGNERecognizer(TrainablePipe):
 
     def set_kg(self, kg: Optional[KGTable]) -> None:
         """Use this KG table for lookup and linking; its provenance goes into cfg."""
-        set_model_kg(self.model, kg)
+        if kg is not None:
+            check_kg_fits(self.model, kg)
         self.kg = kg
         self.cfg["kg"] = None if kg is None else {
             key: value for key, value in kg.meta.items() if key not in ("type_labels", "relation_labels")
@@ -151,7 +162,7 @@ class KoGNERecognizer(TrainablePipe):
         docs = list(docs)
         if not any(len(doc) for doc in docs):
             return [self.model.ops.alloc2f(len(doc), len(self.tags)) for doc in docs]
-        return self.model.predict(docs)
+        return self.model.predict(KoGNERInput(docs, self.kg))
 
     def set_annotations(self, docs: Iterable[Doc], scores: List[Floats2d]) -> None:
         """Decode valid BILUO sequences, set doc.ents (with KG ids) and the scored span group."""
@@ -166,45 +177,13 @@ class KoGNERecognizer(TrainablePipe):
                 spans.append(Span(doc, begin, stop, label=label))
                 confidences.append(float(np.exp(token_logp[begin:stop].mean())))
             pairs = abbreviation_pairs(doc)
-            spans, confidences = self._label_abbreviations(doc, pairs, spans, confidences)
+            spans, confidences = label_abbreviations(doc, pairs, spans, confidences)
             if self.cfg["link_entities"] and self.kg is not None:
-                long_forms = {(s_start, s_end): (l_start, l_end) for s_start, s_end, l_start, l_end in pairs}
-                spans = [self._link(doc, span, long_forms) for span in spans]
+                spans = link_spans(self.kg, doc, spans, pairs)
             doc.set_ents(spans, default="outside")
             group = SpanGroup(doc, name=self.cfg["spans_key"], spans=spans)
             group.attrs["scores"] = confidences
             doc.spans[self.cfg["spans_key"]] = group
-
-    def _label_abbreviations(
-        self, doc: Doc, pairs: List[Tuple[int, int, int, int]], spans: List[Span], confidences: List[float]
-    ) -> Tuple[List[Span], List[float]]:
-        """Give each abbreviation defined in the doc (`abbreviation_pairs`) the label
-        of its long form, where the long form was predicted as an entity."""
-        if not pairs:
-            return spans, confidences
-        by_bounds = {(s.start, s.end): (s.label_, c) for s, c in zip(spans, confidences)}
-        for short_start, short_end, long_start, long_end in pairs:
-            if (long_start, long_end) not in by_bounds:
-                continue
-            label, conf = by_bounds[(long_start, long_end)]
-            for key in [k for k in by_bounds if k[0] < short_end and k[1] > short_start]:
-                del by_bounds[key]
-            by_bounds[(short_start, short_end)] = (label, conf)
-        ordered = sorted(by_bounds.items())
-        return (
-            [Span(doc, s, e, label=label) for (s, e), (label, _) in ordered],
-            [conf for _, (_, conf) in ordered],
-        )
-
-    def _link(self, doc: Doc, span: Span, long_forms: Dict[Tuple[int, int], Tuple[int, int]]) -> Span:
-        """The span with kb_id set to the best KG entity of the same type, if any; an
-        abbreviation (bounds in `long_forms`) is looked up by its long form."""
-        start, end = long_forms.get((span.start, span.end), (span.start, span.end))
-        words = [token.text for token in doc[start:end]]
-        for row in self.kg.candidates(words):
-            if self.kg.type_of(row) == span.label_:
-                return Span(doc, span.start, span.end, label=span.label_, kb_id=self.kg.ids[row])
-        return span
 
     # ------------------------------------------------------------ training
     def update(
@@ -224,7 +203,7 @@ class KoGNERecognizer(TrainablePipe):
         if not any(len(eg.predicted) for eg in examples):
             return losses
         set_dropout_rate(self.model, drop)
-        scores, backprop = self.model.begin_update([eg.predicted for eg in examples])
+        scores, backprop = self.model.begin_update(KoGNERInput([eg.predicted for eg in examples], self.kg, self.hold_out))
         loss, d_scores = self.get_loss(examples, scores)
         backprop(d_scores)
         if sgd is not None:
@@ -258,9 +237,11 @@ class KoGNERecognizer(TrainablePipe):
         nlp: Optional[Language] = None,
         labels: Optional[Sequence[str]] = None,
         kg: Optional[Callable[[], KGTable]] = None,
+        gold_hold_out: Optional[Callable[[], Optional[GoldHoldOut]]] = None,
     ) -> None:
-        """Load the KG table (from the `kg` loader), set the labels (given, or from
-        the examples) and initialize the model on a sample."""
+        """Load the KG table (from the `kg` loader) and, for a model with
+        hold_out_gold, the gold hold-out (from the `gold_hold_out` loader); set
+        the labels (given, or from the examples) and initialize the model on a sample."""
         validate_get_examples(get_examples, "KoGNERecognizer.initialize")
         if kg is not None:
             self.set_kg(kg() if callable(kg) else kg)
@@ -270,6 +251,7 @@ class KoGNERecognizer(TrainablePipe):
                 "true: point it at a KG table (@misc = \"spacy_kogner.KGTableLoader.v1\", path = ...) "
                 "or set use_kg = false."
             )
+        self._set_hold_out(gold_hold_out() if callable(gold_hold_out) else gold_hold_out)
         if labels is None:
             labels = sorted({ent.label_ for eg in get_examples() for ent in eg.reference.ents})
         for label in labels:
@@ -278,7 +260,18 @@ class KoGNERecognizer(TrainablePipe):
             raise ValueError(f"{self.name}: no entity labels given or found in the examples")
         self.model.set_dim("nO", len(self.tags))
         doc_sample = [eg.predicted for eg in islice(get_examples(), 10)]
-        self.model.initialize(X=doc_sample)
+        self.model.initialize(X=KoGNERInput(doc_sample, self.kg))
+
+    def _set_hold_out(self, hold_out: Optional[GoldHoldOut]) -> None:
+        """Keep the gold hold-out (resolved against the KG table) for training."""
+        wanted = self.model.attrs.get("hold_out_gold") and self.model.attrs.get("use_kg")
+        if wanted and hold_out is None:
+            raise ValueError(
+                f"The {self.name} model has hold_out_gold = true but no gold hold-out was given: set "
+                f"[initialize.components.{self.name}.gold_hold_out] (@misc = \"spacy_kogner.GoldHoldOutLoader.v1\", "
+                "path = the file `build-kg --gold-hold-out` wrote) or set hold_out_gold = false."
+            )
+        self.hold_out = hold_out.resolve(self.kg) if wanted else None
 
     def _allow_extra_label(self) -> None:
         output = self.model.get_ref("output")
@@ -355,13 +348,13 @@ class KoGNERecognizer(TrainablePipe):
         """Set a KG table loaded with the component, checking it is the one it was saved with."""
         expected = self.cfg.get("kg")
         if kg is not None and expected:
-            files = (kg.loaded_meta or kg.meta)["files"]  # as written, in whichever format it was
+            files = kg.meta["files"]
             if expected.get("files") != files:
                 raise ValueError(
                     f"{self.name}: the KG table at {where} is not the one this component was saved "
                     f"with (file checksums {files} != {expected.get('files')})"
                 )
-        self.set_kg(kg)  # cfg describes the table as it will be written (the current format)
+        self.set_kg(kg)
 
     def _load_model(self, data: bytes) -> None:
         if self.model.has_dim("nO") is not True:

@@ -2,7 +2,8 @@ import numpy as np
 import pytest
 from spacy.strings import hash_string
 
-from spacy_kogner.kg.alias_index import POLY_BASE, AliasIndex, AliasIndexError, polynomial_hashes, polynomial_powers
+from spacy_kogner.kg.alias_index import AliasIndex, AliasIndexError
+from spacy_kogner.kg.hashing import POLY_BASE, polynomial_hashes, polynomial_powers
 
 
 def test_lookup_round_trip_and_order():

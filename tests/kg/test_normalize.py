@@ -45,3 +45,22 @@ def test_ascii_fast_path_equals_the_general_normalization():
     rng = random.Random(0)
     texts = [ascii_chars] + ["".join(rng.choice(ascii_chars) for _ in range(rng.randint(0, 30))) for _ in range(2000)]
     assert all(normalize_text(text) == normalize_unicode_text(text) for text in texts)
+
+
+def test_the_hash_form_of_the_plural_rule_agrees_with_the_text_form():
+    import numpy as np
+
+    from spacy_kogner.kg.hashing import polynomial_hashes
+    from spacy_kogner.kg.normalize import fold_plural_hashes
+
+    keys = ["seizures", "toxicities", "ies", "tumors", "glass", "virus", "cirrhosis", "abs", "abcds", "cafés",
+            "αβγδs", "series", "s", "", "lithiums", "diseasess", "sus", "xyzis", "aies", "bbies"]
+    encoded = [key.encode("utf8") for key in keys]
+    data = np.frombuffer(b"".join(encoded), dtype="uint8")
+    ends = np.cumsum([len(e) for e in encoded])
+    starts = ends - np.array([len(e) for e in encoded])
+    folded = fold_plural_hashes(polynomial_hashes(data, starts, ends), data, ends, np.array([len(k) for k in keys]))
+    expected = [fold_plural(key).encode("utf8") for key in keys]
+    exp_data = np.frombuffer(b"".join(expected), dtype="uint8")
+    exp_ends = np.cumsum([len(e) for e in expected])
+    assert folded.tolist() == polynomial_hashes(exp_data, exp_ends - np.array([len(e) for e in expected]), exp_ends).tolist()

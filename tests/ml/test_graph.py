@@ -96,14 +96,12 @@ def test_mention_dropout_leaves_out_mentions_reproducibly(nlp, kg):
     assert np.array_equal(edges_of(dropped, TOKEN_NEXT), edges_of(full, TOKEN_NEXT))  # only KG edges go
 
 
-def test_held_out_links_leave_training_graphs_only(nlp, kg):
+def test_excluded_links_leave_only_their_docs_graphs(nlp, kg):
     text = "naloxone and clonidine ."
     naloxone = kg.index_of("MESH:D009270")
-    table = KGTable(kg.ids, kg.names, kg.types, kg.type_labels, kg.vectors, kg.aliases, kg.relations,
-                    kg.relation_labels, holdout={KGTable.doc_key(text): {("naloxone", naloxone)}})
     docs = [nlp.make_doc(text), nlp.make_doc("naloxone")]
-    full = build_graph_batch(docs, table, window=1, max_candidates=3)
-    held = build_graph_batch(docs, table, window=1, max_candidates=3, hold_out_gold=True)
+    full = build_graph_batch(docs, kg, window=1, max_candidates=3)
+    held = build_graph_batch(docs, kg, window=1, max_candidates=3, exclude=[{("naloxone", naloxone)}, frozenset()])
     assert naloxone in full.entity_rows[:2].tolist()
     # the first doc loses its naloxone node; the second doc, not held out, keeps it
     assert naloxone not in held.entity_rows[:-1].tolist() and held.entity_rows[-1] == naloxone

@@ -9,7 +9,7 @@ import spacy
 from spacy.training import Example
 
 from spacy_kogner.kg import KGTable, KGTableError
-from spacy_kogner.kg.table import FORMAT_VERSION
+from spacy_kogner.kg.format import FORMAT_VERSION
 from spacy_kogner.pipeline.kogner_ner import KoGNERecognizer
 from tests.util import TINY_KG, TRAIN_DATA, ents_of, kg_initialize_config, make_nlp, train_examples
 
@@ -195,25 +195,43 @@ def test_saved_pipeline_with_missing_or_swapped_kg(trained_dir, tmp_path):
         spacy.load(broken)
 
 
-def test_saved_pipeline_with_a_format_2_kg_loads_and_saves_in_the_current_format(trained_dir, tmp_path):
-    import srsly
-
-    from tests.util import downgrade_to_format_2
+def test_saved_pipeline_with_an_older_kg_format_is_refused(trained_dir, tmp_path):
+    import json
 
     old = tmp_path / "old"
     shutil.copytree(trained_dir, old)
-    meta = downgrade_to_format_2(old / "kogner_ner" / "kg")
-    cfg = srsly.read_json(old / "kogner_ner" / "cfg")
-    cfg["kg"] = {key: value for key, value in meta.items() if key not in ("type_labels", "relation_labels")}
-    srsly.write_json(old / "kogner_ner" / "cfg", cfg)
-    text = "Naloxone reverses the antihypertensive effect of clonidine ."
-    nlp = spacy.load(old)
-    ents = [(e.text, e.label_, e.kb_id_) for e in nlp(text).ents]
-    assert ents == [(e.text, e.label_, e.kb_id_) for e in spacy.load(trained_dir)(text).ents]
-    nlp.to_disk(tmp_path / "new")
-    again = spacy.load(tmp_path / "new")
-    assert again.get_pipe("kogner_ner").cfg["kg"]["format_version"] == FORMAT_VERSION
-    assert [(e.text, e.label_, e.kb_id_) for e in again(text).ents] == ents
+    meta_path = old / "kogner_ner" / "kg" / "meta.json"
+    meta = json.loads(meta_path.read_text())
+    meta["format_version"] = FORMAT_VERSION - 1
+    meta_path.write_text(json.dumps(meta))
+    with pytest.raises(KGTableError, match=f"format_version {FORMAT_VERSION - 1} is not read.*trained again"):
+        spacy.load(old)
+
+
+def test_the_gold_hold_out_is_used_in_training_and_never_saved(tiny_bert, tmp_path):
+    from spacy_kogner.kg import GoldHoldOut
+    from spacy_kogner.kg.holdout import doc_key
+
+    kg = KGTable.from_disk(TINY_KG)
+    text = TRAIN_DATA[0][0]
+    hold_out = GoldHoldOut({doc_key(text): [("naloxone", "MESH:D009270")]}, kg.meta["files"]["aliases.msgpack"])
+    hold_out.to_disk(tmp_path / "holdout.msgpack")
+    nlp = make_nlp(tiny_bert, use_kg=True)
+    nlp.get_pipe("kogner_ner").model.attrs["hold_out_gold"] = True
+    nlp.config["initialize"]["components"]["kogner_ner"] = kg_initialize_config(TINY_KG)
+    with pytest.raises(ValueError, match="hold_out_gold = true but no gold hold-out"):
+        nlp.initialize(lambda: train_examples(nlp))
+    nlp.config["initialize"]["components"]["kogner_ner"]["gold_hold_out"] = {
+        "@misc": "spacy_kogner.GoldHoldOutLoader.v1", "path": str(tmp_path / "holdout.msgpack")}
+    optimizer = nlp.initialize(lambda: train_examples(nlp))
+    pipe = nlp.get_pipe("kogner_ner")
+    assert pipe.hold_out == {doc_key(text): {("naloxone", kg.index_of("MESH:D009270"))}}
+    nlp.update(train_examples(nlp), sgd=optimizer)
+    nlp.to_disk(tmp_path / "pipeline")
+    saved = sorted(p.relative_to(tmp_path / "pipeline" / "kogner_ner").as_posix() for p in (tmp_path / "pipeline" / "kogner_ner").rglob("*"))
+    assert saved == ["cfg", "kg", "kg/aliases.msgpack", "kg/entities.msgpack", "kg/meta.json", "kg/relations.npy",
+                     "kg/vectors.npy", "model"]
+    assert spacy.load(tmp_path / "pipeline").get_pipe("kogner_ner").hold_out is None
 
 
 def test_labels_come_from_examples_or_config(tiny_bert):

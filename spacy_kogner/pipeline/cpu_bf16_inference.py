@@ -1,0 +1,82 @@
+"""CPU inference settings for spacy-transformers pipes: bfloat16 on CPUs with
+native bf16 arithmetic (AVX512-BF16 or AMX; thinc autocasts on CUDA only, and
+the transformer is most of the inference time on a CPU), and a bounded oneDNN
+primitive cache (it keeps one compiled kernel per input shape, and every batch
+of documents has a new padded shape)."""
+import os
+from functools import wraps
+from typing import Any, Callable, Optional, Tuple
+
+import torch
+from spacy.language import Language
+from spacy.util import registry
+from spacy_transformers import Transformer
+from thinc.api import Model, NumpyOps
+
+from ..util import cpu_features
+
+NATIVE_BF16_FLAGS = ("avx512_bf16", "amx_bf16")
+ONEDNN_CACHE_ENV = "ONEDNN_PRIMITIVE_CACHE_CAPACITY"
+
+
+def cpu_has_native_bf16() -> bool:
+    """True if the CPU reports bf16 dot-product instructions (Linux /proc/cpuinfo)."""
+    return any(flag in cpu_features()[1] for flag in NATIVE_BF16_FLAGS)
+
+
+@registry.callbacks("spacy_kogner.cpu_bf16_inference.v1")
+def create_cpu_bf16_inference(
+    enabled: bool = True, onednn_cache_capacity: Optional[int] = 8
+) -> Callable[[Language], Language]:
+    """An `[nlp.after_pipeline_creation]` callback: transformer pipes predict under
+    torch.autocast("cpu", bfloat16) when the pipeline runs on a CPU with native
+    bf16; training (`update`) stays float32 and other machines are unchanged.
+    `onednn_cache_capacity` bounds oneDNN's primitive cache (default 1024 kernels,
+    hundreds of MB when every batch has a new shape) unless the environment sets
+    ONEDNN_PRIMITIVE_CACHE_CAPACITY; oneDNN reads it when the process creates its
+    first kernel, so it applies to the first pipeline a process runs. None: leave it."""
+
+    if onednn_cache_capacity is not None and onednn_cache_capacity < 0:
+        raise ValueError(f"onednn_cache_capacity must be >= 0 or None, got {onednn_cache_capacity}")
+
+    def apply(nlp: Language) -> Language:
+        if onednn_cache_capacity is not None:
+            os.environ.setdefault(ONEDNN_CACHE_ENV, str(onednn_cache_capacity))
+        if enabled and cpu_has_native_bf16():
+            for _, pipe in nlp.pipeline:
+                if isinstance(pipe, Transformer):
+                    enable_bf16_inference(pipe)
+        return nlp
+
+    return apply
+
+
+def enable_bf16_inference(pipe: Transformer) -> None:
+    """Make `pipe.predict` autocast to bfloat16 on the CPU, with the transformer's
+    outputs cast back to float32 for the layers that read them."""
+    predict = pipe.predict
+
+    @wraps(predict)
+    def predict_bf16(docs):
+        if not isinstance(pipe.model.ops, NumpyOps):  # on a GPU: thinc's mixed_precision applies
+            return predict(docs)
+        with torch.autocast("cpu", dtype=torch.bfloat16):
+            return predict(docs)
+
+    pipe.predict = predict_bf16
+    wrapper = pipe.model.layers[0]  # the HFWrapper of TransformerModel
+    wrapper.attrs["convert_outputs"] = float32_outputs(wrapper.attrs["convert_outputs"])
+
+
+def float32_outputs(convert_outputs: Callable) -> Callable:
+    """A thinc convert_outputs that casts bfloat16 tensors of the model output to float32 first."""
+
+    @wraps(convert_outputs)
+    def convert(model: Model, inputs_outputs: Tuple[Any, Any], is_train: bool):
+        inputs, output = inputs_outputs
+        for key, value in list(output.items()):
+            if isinstance(value, torch.Tensor) and value.dtype == torch.bfloat16:
+                output[key] = value.float()
+        return convert_outputs(model, (inputs, output), is_train)
+
+    return convert

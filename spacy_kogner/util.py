@@ -1,0 +1,74 @@
+"""Helpers every layer may use: files written atomically, md5 of files, a
+numpy helper for concatenated integer ranges, and the CPU's features."""
+import hashlib
+import os
+import shutil
+from contextlib import contextmanager
+from functools import lru_cache
+from pathlib import Path
+from typing import FrozenSet, Iterator, Optional, Tuple
+
+import numpy as np
+
+
+def md5_of(path: Path) -> str:
+    """md5 hex digest of a file, read in chunks."""
+    digest = hashlib.md5()
+    with Path(path).open("rb") as file:
+        for chunk in iter(lambda: file.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+@contextmanager
+def atomic_path(path: Path) -> Iterator[Path]:
+    """Yield a temporary path beside `path` (for a file or a folder); on success
+    it replaces `path`, on error it is removed, so no partial output is ever
+    left at `path`."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.partial")
+    if tmp.is_dir():
+        shutil.rmtree(tmp)
+    try:
+        yield tmp
+        if path.is_dir() and tmp.is_dir():
+            shutil.rmtree(path)
+        os.replace(tmp, path)
+    finally:
+        if tmp.is_dir():
+            shutil.rmtree(tmp, ignore_errors=True)
+        elif tmp.exists():
+            tmp.unlink()
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write a file under a temporary name, then rename it to `path`."""
+    with atomic_path(path) as tmp:
+        tmp.write_bytes(data)
+
+
+def ranges(starts: np.ndarray, lengths: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
+    """The integers of the ranges [start, start + length), concatenated, and
+    each one's place in its range."""
+    place = np.arange(int(lengths.sum()), dtype="int64") - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    return np.repeat(starts, lengths) + place, place
+
+
+CPUINFO = Path("/proc/cpuinfo")
+
+
+@lru_cache(maxsize=1)
+def cpu_features() -> Tuple[Optional[str], FrozenSet[str]]:
+    """The CPU's model name and feature flags from /proc/cpuinfo (Linux; None
+    and no flags elsewhere), read once per process."""
+    if not CPUINFO.exists():
+        return None, frozenset()
+    name, flags = None, frozenset()
+    for line in CPUINFO.read_text(errors="replace").splitlines():
+        key, _, value = line.partition(":")
+        if key.strip() == "model name" and name is None:
+            name = value.strip()
+        elif key.strip() == "flags" and not flags:
+            flags = frozenset(value.split())
+    return name, flags

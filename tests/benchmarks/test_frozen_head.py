@@ -1,0 +1,31 @@
+"""benchmarks/frozen_head.py (a script, not part of the package): one epoch of
+the KoGNER head on frozen features of the smoke fixtures."""
+import importlib.util
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.util import TINY_KG
+
+ROOT = Path(__file__).resolve().parents[2]
+SCRIPT = ROOT / "benchmarks" / "frozen_head.py"
+
+
+@pytest.mark.slow
+def test_one_epoch_on_the_smoke_corpus(tmp_path, monkeypatch):
+    from spacy_kogner.corpus.convert import convert_iob_corpus
+
+    convert_iob_corpus(ROOT / "assets" / "smoke" / "corpus", tmp_path / "corpus")
+    spec = importlib.util.spec_from_file_location("frozen_head", SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    out = tmp_path / "frozen_head.jsonl"
+    monkeypatch.setattr(sys, "argv", [
+        "frozen_head.py", "--corpus", str(tmp_path / "corpus"), "--transformer", str(ROOT / "assets" / "smoke" / "transformer"),
+        "--kg", str(TINY_KG), "--cache", str(tmp_path / "cache"), "--epochs", "1", "--tag", "test", "--output", str(out)])
+    module.main()
+    record = json.loads(out.read_text())
+    assert record["tag"] == "test" and len(record["history"]) == 1
+    assert 0.0 <= record["best"]["dev_f"] <= 100.0 and set(record["best"]["per_label"]) == {"Chemical", "Disease"}

@@ -1,0 +1,31 @@
+import pytest
+
+from kogner_benchmark.plan import DEFAULT_SETTINGS, SYSTEMS, plan_runs, select_settings
+
+
+def test_default_plan_covers_the_issue_settings():
+    names = {s.name: s for s in DEFAULT_SETTINGS}
+    assert set(names) == {"bc5cdr-full", "bc5cdr-0.1", "bc5cdr-0.25", "ncbi-full"}
+    assert names["bc5cdr-0.1"].train_fraction == 0.1 and len(names["bc5cdr-0.1"].seeds) == 3
+    assert names["bc5cdr-0.25"].train_fraction == 0.25 and len(names["bc5cdr-0.25"].seeds) == 3
+    assert names["bc5cdr-full"].cross_corpus == "ncbi-disease"
+    assert SYSTEMS == ("kogner", "no-kg", "cnn", "dictionary")
+
+
+def test_runs_share_data_per_seed_and_have_distinct_ids():
+    runs = plan_runs(select_settings(["bc5cdr-0.1"]), ["kogner", "no-kg"])
+    assert [(r.seed, r.system) for r in runs] == [(s, sy) for s in (0, 1, 2) for sy in ("kogner", "no-kg")]
+    assert len({r.run_id for r in runs}) == 6
+    assert runs[0].data_id == runs[1].data_id == "bc5cdr-0.1-s0"
+
+
+def test_seeds_override_and_all_settings_by_default():
+    runs = plan_runs(select_settings([]), ["dictionary"], seeds=[7])
+    assert {r.seed for r in runs} == {7} and len(runs) == len(DEFAULT_SETTINGS)
+
+
+def test_unknown_names_are_errors_that_name_them():
+    with pytest.raises(ValueError, match="bc5cdr-2"):
+        select_settings(["bc5cdr-2"])
+    with pytest.raises(ValueError, match="crf"):
+        plan_runs(select_settings([]), ["crf"])

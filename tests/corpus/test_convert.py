@@ -1,0 +1,58 @@
+from pathlib import Path
+
+import spacy
+import srsly
+from spacy.tokens import DocBin
+from typer.testing import CliRunner
+
+from spacy_kogner.cli import app
+from tests.util import output_text
+
+SMOKE_CORPUS = Path(__file__).parents[2] / "assets" / "smoke" / "corpus"
+runner = CliRunner()
+
+
+def n_docs(path):
+    return len(DocBin().from_disk(path))
+
+
+def test_convert_writes_docbins_and_counts(tmp_path):
+    result = runner.invoke(app, ["convert", str(SMOKE_CORPUS), str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    stats = srsly.read_json(tmp_path / "stats.json")
+    assert {split: n_docs(tmp_path / f"{split}.spacy") for split in ("train", "dev", "test")} == {
+        "train": 60, "dev": 60, "test": 60}
+    assert stats["train"]["entities"] == {"Chemical": 71, "Disease": 72}
+    assert "Chemical 71, Disease 72" in output_text(result)
+
+
+def test_train_fraction_is_seeded(tmp_path):
+    def sample(seed, out):
+        runner.invoke(app, ["convert", str(SMOKE_CORPUS), str(out), "--train-fraction", "0.25", "--seed", str(seed)])
+        nlp = spacy.blank("en")
+        return [d.text for d in DocBin().from_disk(out / "train.spacy").get_docs(nlp.vocab)]
+
+    first, again, other = sample(1, tmp_path / "a"), sample(1, tmp_path / "b"), sample(2, tmp_path / "c")
+    assert len(first) == 15 and first == again and first != other
+    assert n_docs(tmp_path / "a" / "dev.spacy") == 60  # only train is sampled
+
+
+def test_malformed_corpus_fails_with_file_and_line_and_keeps_old_output(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name in ("train.tsv", "devel.tsv", "test.tsv"):
+        (corpus / name).write_text((SMOKE_CORPUS / name).read_text(encoding="utf8"), encoding="utf8")
+    out = tmp_path / "out"
+    assert runner.invoke(app, ["convert", str(corpus), str(out)]).exit_code == 0
+    before = (out / "dev.spacy").read_bytes()
+    lines = (corpus / "devel.tsv").read_text(encoding="utf8").splitlines()
+    lines[4] = "broken line without a tab"
+    (corpus / "devel.tsv").write_text("\n".join(lines) + "\n", encoding="utf8")
+    result = runner.invoke(app, ["convert", str(corpus), str(out)])
+    assert result.exit_code == 1 and "devel.tsv:5" in output_text(result)
+    assert (out / "dev.spacy").read_bytes() == before
+
+
+def test_unknown_corpus_is_a_clear_error(tmp_path):
+    result = runner.invoke(app, ["convert", "no-such-corpus", str(tmp_path), "--corpora-root", str(tmp_path)])
+    assert result.exit_code == 1 and "no-such-corpus" in output_text(result)

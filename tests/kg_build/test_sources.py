@@ -1,0 +1,96 @@
+import json
+
+from spacy_kogner.corpus.pubtator import read_pubtator
+from spacy_kogner.kg_build.merge import KGSources, merge_sources
+from spacy_kogner.kg_build.sources import read_hetionet_nodes, read_obo_json, uninverted
+
+
+def write_json(path, data):
+    path.write_text(json.dumps(data), encoding="utf8")
+    return path
+
+
+def test_mesh_inverted_names_get_their_natural_order():
+    names = uninverted(["Hypotension, Orthostatic", "Postural Hypotension", "Acids, Amino", "2,3-Dimethyl, (S)-x"])
+    assert names[:4] == ["Hypotension, Orthostatic", "Postural Hypotension", "Acids, Amino", "2,3-Dimethyl, (S)-x"]
+    assert names[4:] == ["Orthostatic Hypotension", "Amino Acids"]  # chemical names with digits stay as they are
+
+
+def test_ontology_ids_prefix_root_and_xref_namespaces(tmp_path):
+    nodes = [
+        {"id": "HP:0000001", "name": "All"},
+        {"id": "HP:0000118", "name": "Phenotypic abnormality", "relations": {"is_a": ["HP:0000001"]}},
+        {"id": "HP:0000709", "name": "Psychosis", "relations": {"is_a": ["HP:0000118"]}, "synonyms": ["Psychoses"],
+         "xrefs": [{"namespace": "MSH", "id": "D011618"}, {"namespace": "UMLS", "id": "C0033975"},
+                   {"namespace": "SNOMEDCT_US", "id": "1"}]},
+        {"id": "HP:0000005", "name": "Mode of inheritance", "relations": {"is_a": ["HP:0000001"]}},
+    ]
+    ents = read_obo_json(write_json(tmp_path / "hp.json", nodes), "Disease", root="HP:0000118")
+    assert [e.id for e in ents] == ["HP:0000118", "HP:0000709"]
+    assert ents[1].xrefs == ["MESH:D011618", "UMLS:C0033975"] and ents[1].parents == ["HP:0000118"]
+    mondo = [{"id": "0000002", "name": "b", "relations": {"is_a": ["0000001"]}}]
+    (ent,) = read_obo_json(write_json(tmp_path / "mondo.json", mondo), "Disease", prefix="MONDO:")
+    assert ent.id == "MONDO:0000002" and ent.parents == ["MONDO:0000001"]
+
+
+def test_hetionet_symptoms_and_side_effects(tmp_path):
+    path = tmp_path / "nodes.tsv"
+    path.write_text("id\tname\tkind\nSymptom::D000006\tAbdomen, Acute\tSymptom\n"
+                    "Side Effect::C0235378\tHepatotoxicity\tSide Effect\nGene::1\tA1BG\tGene\n", encoding="utf8")
+    ents = read_hetionet_nodes(path)
+    assert [(e.id, e.type, e.name) for e in ents] == [("MESH:D000006", "Disease", "Abdomen, Acute"),
+                                                      ("UMLS:C0235378", "Disease", "Hepatotoxicity")]
+
+
+def test_later_sources_merge_through_cross_references(tmp_path):
+    mesh = tmp_path / "mesh.tsv"
+    mesh.write_text("D011618\tPsychotic Disorders\tPsychoses\tF03.700\nD006331\tHeart Diseases\t\tC14.280\n", encoding="utf8")
+    hpo = write_json(tmp_path / "hp.json", [
+        {"id": "HP:0000118", "name": "Phenotypic abnormality"},
+        {"id": "HP:0001627", "name": "Abnormal heart morphology", "relations": {"is_a": ["HP:0000118"]},
+         "xrefs": [{"namespace": "MSH", "id": "D006331"}, {"namespace": "UMLS", "id": "C0018798"}]},
+    ])
+    nodes = tmp_path / "nodes.tsv"
+    nodes.write_text("id\tname\tkind\nSide Effect::C0018798\tCongenital heart disease\tSide Effect\n", encoding="utf8")
+    graph = merge_sources(KGSources(mesh_descriptors=mesh, hpo=hpo, hetionet_nodes=nodes), log=lambda _: None)
+    by_id = {e.id: e for e in graph.entities}
+    # HPO merges into MeSH through its MSH xref; the SIDER side effect through the UMLS id HPO gave
+    assert "HP:0001627" not in by_id and "UMLS:C0018798" not in by_id
+    assert {"Abnormal heart morphology", "Congenital heart disease"} <= set(by_id["MESH:D006331"].aliases)
+
+
+def mesh_and_pubtator(tmp_path, mesh_rows, pubtator_text):
+    """KG sources of a MeSH descriptor file and a PubTator train file with these contents."""
+    mesh = tmp_path / "mesh.tsv"
+    mesh.write_text(mesh_rows, encoding="utf8")
+    pubtator = tmp_path / "train.PubTator.txt"
+    pubtator.write_text(pubtator_text, encoding="utf8")
+    return KGSources(mesh_descriptors=mesh, pubtator=[pubtator])
+
+
+def test_gold_aliases_only_from_the_kept_training_mentions(tmp_path):
+    sources = mesh_and_pubtator(
+        tmp_path, "D009270\tNaloxone\t\tD03.132\nD003000\tClonidine\t\tD03.383\nD006973\tHypertension\t\tC14.907\n",
+        "1|t|x\n1\t0\t5\tNarcan\tChemical\tD009270\n1\t6\t9\tCatapres\tChemical\tD003000\n"
+        "1\t10\t12\tHigh BP\tDisease\tD006973\n1\tCID\tD003000\tD006973\n1\tCID\tD009270\tD006973\n\n")
+    everything = merge_sources(sources, log=lambda _: None)
+    kept = merge_sources(sources, log=lambda _: None, keep_gold=lambda text, label: text in ("Catapres", "High BP"))
+    aliases = lambda g: {e.id: e.aliases for e in g.entities}
+    assert aliases(everything)["MESH:D009270"] == ["Narcan"] and aliases(kept)["MESH:D009270"] == []
+    assert aliases(kept)["MESH:D003000"] == ["Catapres"]
+    assert ("MESH:D003000", "CID", "MESH:D006973") in kept.relations
+    assert ("MESH:D009270", "CID", "MESH:D006973") not in kept.relations
+
+
+def test_gold_only_alias_links_are_recorded_with_their_abstracts(tmp_path):
+    sources = mesh_and_pubtator(
+        tmp_path, "D009270\tNaloxone\t\tD03.132\nD006973\tHypertension\tHigh blood pressure\tC14.907\n",
+        "1|t|Narcan and hypertension\n1|a|More.\n1\t0\t6\tNarcan\tChemical\tD009270\n"
+        "1\t11\t23\thypertension\tDisease\tD006973\n\n2|t|Narcan\n2\t0\t6\tNarcan\tChemical\tD009270\n"
+        "2\t7\t9\tHBP\tDisease\tD006973\n\n")
+    graph = merge_sources(sources, log=lambda _: None)
+    # "hypertension" is the entity's own name: not gold-only
+    assert graph.gold_links == {("narcan", "MESH:D009270"): {"pmid:1", "pmid:2"}, ("hbp", "MESH:D006973"): {"pmid:2"}}
+    data = read_pubtator(sources.pubtator)
+    assert data.texts == {"1": "Narcan and hypertension More.", "2": "Narcan"}
+    assert data.mentions[1] == ("1", 11, 23, "hypertension", "Disease", ["MESH:D006973"])
