@@ -37,6 +37,7 @@ setup(
         "srsly>=2.4.0",
         "safetensors>=0.4.0",
         "scikit-learn>=1.0",
+        "bioc>=2.1,<3.0",
     ],
     extras_require={"project": ["build>=1.0"], "test": ["pytest>=7", "build>=1.0"]},
     entry_points={
@@ -56,6 +57,9 @@ setup(
         ],
         "spacy_span_getters": [
             "spacy_kogner.byte_budget_strided_spans.v1 = spacy_kogner.ml.span_getters:configure_byte_budget_strided_spans"
+        ],
+        "spacy_scorers": [
+            "spacy_kogner.entity_and_link_scorer.v1 = spacy_kogner.pipeline.scoring:make_entity_and_link_scorer"
         ],
         "spacy_tokenizers": [
             "spacy_kogner.SciSpacyTokenizer.v1 = spacy_kogner.pipeline.tokenizer:create_scispacy_tokenizer"

@@ -45,7 +45,7 @@ def test_default_config_auto_fills():
     assert model["@architectures"] == "spacy_kogner.KoGNER.v1"
     assert model["tok2vec"]["@architectures"] == "spacy-transformers.TransformerListener.v1"
     assert model["use_kg"] is True and model["width"] == 128
-    assert nlp.config["components"]["kogner_ner"]["scorer"] == {"@scorers": "spacy.ner_scorer.v1"}
+    assert nlp.config["components"]["kogner_ner"]["scorer"] == {"@scorers": "spacy_kogner.entity_and_link_scorer.v1"}
 
 
 @pytest.mark.slow

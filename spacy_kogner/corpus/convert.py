@@ -1,18 +1,25 @@
-"""IOB corpus folders (train.tsv, devel.tsv, test.tsv) -> .spacy DocBins with
-entity counts per label and split; `python -m spacy_kogner convert`."""
+"""Corpus folders -> .spacy DocBins for train/dev/test with entity counts per
+label and split (`python -m spacy_kogner convert`): IOB folders
+(train.tsv, devel.tsv, test.tsv) and PubTator folders (train.PubTator.txt,
+devel.PubTator.txt, test.PubTator.txt; whichever are present)."""
 import random
 from collections import Counter
 from pathlib import Path
-from typing import Dict
+from typing import Callable, Dict, List, Mapping, Optional
 
 import srsly
-from spacy.tokens import DocBin
+from spacy.tokens import Doc, DocBin
 
 from ..util import atomic_path
 from .docbin import CorpusFileError
 from .iob import read_iob_sentences, sentences_to_docs
+from .pubtator_docs import pubtator_to_docs
 
 SPLITS = {"train": "train.tsv", "dev": "devel.tsv", "test": "test.tsv"}
+PUBTATOR_SPLITS = {"train": "train.PubTator.txt", "dev": "devel.PubTator.txt", "test": "test.PubTator.txt"}
+FORMATS = ("iob", "pubtator")
+# tokenizers by name; anything else is read as the path of a saved pipeline whose tokenizer is used
+TOKENIZERS = {"spacy": "spacy.Tokenizer.v1", "scispacy": "spacy_kogner.SciSpacyTokenizer.v1"}
 
 
 def resolve_corpus_dir(corpus: str, corpora_root: Path) -> Path:
@@ -26,6 +33,22 @@ def resolve_corpus_dir(corpus: str, corpora_root: Path) -> Path:
     raise CorpusFileError(f"Corpus {corpus!r} is neither a folder nor a corpus under {corpora_root}")
 
 
+def make_tokenizer(tokenizer: str) -> Callable[[str], Doc]:
+    """`make_doc` of a blank English pipeline with the named tokenizer
+    (TOKENIZERS), or of the saved pipeline at that path."""
+    import spacy
+    from spacy.util import registry
+
+    if tokenizer in TOKENIZERS:
+        nlp = spacy.blank("en")
+        nlp.tokenizer = registry.tokenizers.get(TOKENIZERS[tokenizer])()(nlp)
+        return nlp.make_doc
+    config = Path(tokenizer) / "config.cfg"
+    if not config.is_file():
+        raise CorpusFileError(f"tokenizer {tokenizer!r} is neither one of {sorted(TOKENIZERS)} nor a pipeline folder")
+    return spacy.load(tokenizer, exclude=spacy.util.load_config(config)["nlp"]["pipeline"]).make_doc
+
+
 def convert_iob_corpus(corpus_dir: Path, output_dir: Path, train_fraction: float = 1.0, seed: int = 0) -> Dict:
     """Write train.spacy, dev.spacy, test.spacy and stats.json to `output_dir`;
     `train_fraction` of the training documents are kept (sampled with `seed`).
@@ -36,19 +59,46 @@ def convert_iob_corpus(corpus_dir: Path, output_dir: Path, train_fraction: float
     missing = [corpus_dir / name for name in SPLITS.values() if not (corpus_dir / name).exists()]
     if missing:
         raise CorpusFileError(f"Missing corpus file: {missing[0]}")
-    output_dir.mkdir(parents=True, exist_ok=True)
-    stats: Dict[str, Dict] = {"corpus": str(corpus_dir), "train_fraction": train_fraction, "seed": seed}
+    split_docs = {}
     for split, filename in SPLITS.items():
         path = corpus_dir / filename
-        docs = [sentences_to_docs(vocab, sentences, f"{path} (document {i + 1})")
-                for i, sentences in enumerate(read_iob_sentences(path))]
+        split_docs[split] = [sentences_to_docs(vocab, sentences, f"{path} (document {i + 1})")
+                             for i, sentences in enumerate(read_iob_sentences(path))]
+    stats: Dict = {"corpus": str(corpus_dir), "format": "iob", "train_fraction": train_fraction, "seed": seed}
+    return write_splits(split_docs, output_dir, stats, train_fraction, seed, store_user_data=False)
+
+
+def convert_pubtator_corpus(corpus_dir: Path, output_dir: Path, train_fraction: float = 1.0, seed: int = 0,
+                            tokenizer: str = "spacy", labels: Optional[Mapping[str, str]] = None) -> Dict:
+    """Write the .spacy file of each PubTator split present in `corpus_dir` and
+    stats.json (with each split's conversion report: composite and id-less
+    mentions, misaligned and overlapping mentions with examples)."""
+    present = {split: corpus_dir / name for split, name in PUBTATOR_SPLITS.items() if (corpus_dir / name).exists()}
+    if not present:
+        raise CorpusFileError(f"No PubTator split in {corpus_dir}: expected {', '.join(PUBTATOR_SPLITS.values())}")
+    make_doc = make_tokenizer(tokenizer)
+    split_docs, reports = {}, {}
+    for split, path in present.items():
+        split_docs[split], report = pubtator_to_docs(path, make_doc, labels)
+        reports[split] = report.as_dict()
+    stats: Dict = {"corpus": str(corpus_dir), "format": "pubtator", "tokenizer": tokenizer,
+                   "train_fraction": train_fraction, "seed": seed, "pubtator": reports}
+    return write_splits(split_docs, output_dir, stats, train_fraction, seed, store_user_data=True)
+
+
+def write_splits(split_docs: Dict[str, List[Doc]], output_dir: Path, stats: Dict, train_fraction: float, seed: int,
+                 store_user_data: bool) -> Dict:
+    """Write each split's DocBin (the training split sampled to `train_fraction`
+    with `seed`) and stats.json; return the stats."""
+    output_dir.mkdir(parents=True, exist_ok=True)
+    for split, docs in split_docs.items():
         n_all = len(docs)
         if split == "train" and train_fraction < 1.0:
             keep = sorted(random.Random(seed).sample(range(n_all), max(1, round(n_all * train_fraction))))
             docs = [docs[i] for i in keep]
         counts = Counter(ent.label_ for doc in docs for ent in doc.ents)
         with atomic_path(output_dir / f"{split}.spacy") as tmp:
-            DocBin(docs=docs, store_user_data=False).to_disk(tmp)
+            DocBin(docs=docs, store_user_data=store_user_data).to_disk(tmp)
         stats[split] = {"docs": len(docs), "docs_in_source": n_all, "tokens": sum(len(d) for d in docs),
                         "entities": dict(sorted(counts.items()))}
     srsly.write_json(output_dir / "stats.json", stats)

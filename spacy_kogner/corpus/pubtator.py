@@ -1,12 +1,86 @@
-"""PubTator files (title and abstract lines, then tab-separated mention rows
-and CID relation rows): gold Chemical/Disease mentions with their MeSH ids."""
+"""PubTator files: per document a title line (`PMID|t|text`), an abstract line
+(`PMID|a|text`), then tab-separated mention rows (PMID, start, end, text, type,
+concept ids[, the composite's parts]) and relation rows (PMID, type, id1, id2),
+documents separated by a blank line. Documents are read into the `bioc`
+package's PubTator data structures; every line that cannot be read raises a
+PubTatorFormatError naming the file and line.
+
+Concept ids: `D1|D2` (or `D1+D2`) is a composite mention ("breast and ovarian
+cancer") with one id per part; `-1` (or an empty field) is a mention with no id.
+MeSH ids get the `MESH:` prefix the KG uses; prefixed ids (`OMIM:...`) are kept."""
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, List, NamedTuple, Tuple
+from typing import Dict, Iterable, Iterator, List, NamedTuple, Tuple, Union
+
+from bioc.pubtator import PubTator, PubTatorAnn, PubTatorRel
+
+NO_ID = "-1"
+ID_SEPARATORS = ("|", "+")
+
+
+class PubTatorFormatError(ValueError):
+    """A PubTator line that cannot be read; the message names the file and line."""
+
+
+def concept_ids(field_value: str) -> List[str]:
+    """The KG ids of a PubTator concept-id field: one per part of a composite
+    mention, MeSH ids prefixed `MESH:`; no id for `-1` or an empty field."""
+    value = field_value.strip()
+    for sep in ID_SEPARATORS[1:]:
+        value = value.replace(sep, ID_SEPARATORS[0])
+    ids = [part.strip() for part in value.split(ID_SEPARATORS[0])]
+    return [part if ":" in part else f"MESH:{part}" for part in ids if part and part != NO_ID]
+
+
+def iter_pubtator(path: Union[str, Path]) -> Iterator[PubTator]:
+    """The documents of a PubTator file, in file order."""
+    path = Path(path)
+    doc = PubTator()
+    with path.open(encoding="utf8") as file:
+        for number, line in enumerate(file, 1):
+            line = line.rstrip("\r\n")
+            if not line.strip():
+                if doc.pmid is not None:
+                    yield doc
+                doc = PubTator()
+                continue
+            head = line[:40]
+            if "|t|" in head or "|a|" in head:
+                pmid, kind, text = line.split("|", 2)
+                if doc.pmid is not None and doc.pmid != pmid:
+                    yield doc  # a new document without a blank line before it
+                    doc = PubTator()
+                doc.pmid = pmid
+                if kind == "t":
+                    doc.title = text
+                else:
+                    doc.abstract = text
+                continue
+            parts = line.split("\t")
+            if doc.pmid is None or parts[0] != doc.pmid:
+                raise PubTatorFormatError(f"{path}:{number}: a row of document {parts[0]!r} outside its document")
+            if len(parts) >= 5 and parts[1].isdigit() and parts[2].isdigit():
+                doc.add_annotation(PubTatorAnn(parts[0], int(parts[1]), int(parts[2]), parts[3], parts[4],
+                                               parts[5] if len(parts) > 5 else "", parts[6:]))
+            elif len(parts) in (4, 5) and not parts[1].isdigit():
+                doc.add_relation(PubTatorRel(*parts))
+            elif len(parts) >= 5:
+                raise PubTatorFormatError(f"{path}:{number}: mention offsets are not integers: {line!r}")
+            else:
+                raise PubTatorFormatError(f"{path}:{number}: not a title, abstract, mention or relation row: {line!r}")
+    if doc.pmid is not None:
+        yield doc
+
+
+def document_text(doc: PubTator) -> str:
+    """Title and abstract joined by one space: the text PubTator offsets index."""
+    if doc.title is None:
+        return doc.abstract or ""
+    return doc.title if doc.abstract is None else f"{doc.title} {doc.abstract}"
 
 
 class PubTatorMention(NamedTuple):
-    """A gold mention of a PubTator file: where, what, and its MeSH ids."""
+    """A gold mention of a PubTator file: where, what, and its concept ids."""
 
     pmid: str
     start: int
@@ -26,27 +100,14 @@ class PubTatorData:
     texts: Dict[str, str] = field(default_factory=dict)
 
 
-class PubTatorFormatError(ValueError):
-    """A PubTator line that cannot be read; the message names the file and line."""
-
-
-def read_pubtator(paths: List[Path]) -> PubTatorData:
-    """Read PubTator files (for the KG: BC5CDR train/devel only, never test)."""
-    mentions, cid, texts = [], [], {}
+def read_pubtator(paths: Iterable[Path]) -> PubTatorData:
+    """The Chemical/Disease mentions, CID relations and texts of PubTator files
+    (for the KG: BC5CDR train/devel only, never test)."""
+    data = PubTatorData([], [])
     for path in paths:
-        with Path(path).open(encoding="utf8") as file:
-            for number, line in enumerate(file, 1):
-                line = line.rstrip("\n")
-                if "|t|" in line[:20] or "|a|" in line[:20]:
-                    pmid, kind, text = line.split("|", 2)
-                    texts[pmid] = text if kind == "t" else f"{texts.get(pmid, '')} {text}"
-                    continue
-                parts = line.split("\t")
-                if len(parts) >= 5 and parts[4] in ("Chemical", "Disease"):
-                    ids = [f"MESH:{i}" for i in parts[5].split("|") if i and i != "-1"] if len(parts) > 5 else []
-                    if not (parts[1].isdigit() and parts[2].isdigit()):
-                        raise PubTatorFormatError(f"{path}:{number}: mention offsets are not integers: {line!r}")
-                    mentions.append(PubTatorMention(parts[0], int(parts[1]), int(parts[2]), parts[3], parts[4], ids))
-                elif len(parts) == 4 and parts[1] == "CID":
-                    cid.append((f"MESH:{parts[2]}", f"MESH:{parts[3]}"))
-    return PubTatorData(mentions, cid, texts)
+        for doc in iter_pubtator(path):
+            data.texts[doc.pmid] = document_text(doc)
+            data.mentions.extend(PubTatorMention(ann.pmid, ann.start, ann.end, ann.text, ann.type, concept_ids(ann.id))
+                                 for ann in doc.annotations if ann.type in ("Chemical", "Disease"))
+            data.cid.extend((f"MESH:{rel.id1}", f"MESH:{rel.id2}") for rel in doc.relations if rel.type == "CID")
+    return data

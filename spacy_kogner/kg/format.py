@@ -1,7 +1,8 @@
 """The on-disk format of a KG table: a folder of files (no pickle anywhere)::
 
     meta.json          format name and version, sizes, labels, md5 of every file, provenance
-    entities.msgpack   {"ids": [...], "names": [...], "types": [type index, ...]}
+    entities.msgpack   {"ids": [...], "names": [...], "types": [type index, ...],
+                        "xrefs": [[id of another source, ...], ...]}
     aliases.msgpack    the alias index (`AliasIndex.to_bytes`): UTF-8 alias keys, their 64-bit
                        hashes and ranked entity rows as flat little-endian arrays
     vectors.npy        float16/float32 [n_entities, vector_dim]
@@ -20,8 +21,8 @@ import srsly
 from ..util import atomic_write_bytes
 
 FORMAT_NAME = "spacy_kogner.kg_table"
-# 5: the gold hold-out moved out of the table (format 4 had holdout.msgpack)
-FORMAT_VERSION = 5
+# 5: the gold hold-out moved out of the table (format 4 had holdout.msgpack); 6: entity xrefs
+FORMAT_VERSION = 6
 META_FILE = "meta.json"
 DATA_FILES = ("entities.msgpack", "aliases.msgpack", "vectors.npy", "relations.npy")
 Payloads = Dict[str, bytes]

@@ -1,5 +1,6 @@
 """The distilled KG table at run time: aliases -> KG entities, entity types,
-ids, names and vectors, and typed entity-entity relations. Building one from
+ids, names, cross-references (the ids other sources give an entity) and
+vectors, and typed entity-entity relations. Building one from
 the KG sources is `spacy_kogner.kg_build`'s job; the file format is `format.py`."""
 from pathlib import Path
 from typing import AbstractSet, Any, Collection, Dict, List, Optional, Sequence, Tuple, Union
@@ -29,9 +30,11 @@ class KGTable:
         relations: np.ndarray,
         relation_labels: Sequence[str],
         provenance: Optional[Dict[str, Any]] = None,
+        xrefs: Optional[Sequence[Sequence[str]]] = None,
     ):
         self.ids = list(ids)
         self.names = list(names)
+        self.xrefs = [list(x) for x in xrefs] if xrefs is not None else [[] for _ in self.ids]
         self.types = np.asarray(types, dtype="int32")
         self.type_labels = list(type_labels)
         self.vectors = vectors
@@ -62,6 +65,13 @@ class KGTable:
         if self._id_to_index is None:
             self._id_to_index = {ent_id: i for i, ent_id in enumerate(self.ids)}
         return self._id_to_index[entity_id]
+
+    def xrefs_of(self, entity_id: str) -> List[str]:
+        """The ids other sources give the entity with this KG id ([] if it is no KG id)."""
+        try:
+            return self.xrefs[self.index_of(entity_id)]
+        except KeyError:
+            return []
 
     def type_of(self, entity: int) -> str:
         """Type label of an entity row."""
@@ -122,7 +132,8 @@ class KGTable:
     # ---------------------------------------------------------- serialization
     def _payloads(self) -> table_format.Payloads:
         return {
-            "entities.msgpack": srsly.msgpack_dumps({"ids": self.ids, "names": self.names, "types": self.types.tolist()}),
+            "entities.msgpack": srsly.msgpack_dumps(
+                {"ids": self.ids, "names": self.names, "types": self.types.tolist(), "xrefs": self.xrefs}),
             "aliases.msgpack": self.aliases.to_bytes(),
             "vectors.npy": table_format.npy_bytes(self.vectors),
             "relations.npy": table_format.npy_bytes(self.relations),
@@ -180,6 +191,7 @@ class KGTable:
             table = cls(
                 ids=ents["ids"],
                 names=ents["names"],
+                xrefs=ents["xrefs"],
                 types=np.asarray(ents["types"], dtype="int32"),
                 type_labels=meta["type_labels"],
                 vectors=table_format.load_npy(payloads["vectors.npy"]),
@@ -197,8 +209,8 @@ class KGTable:
 
     def _validate(self, where: str) -> None:
         n = len(self.ids)
-        if len(self.names) != n or self.types.shape != (n,):
-            raise KGTableError(f"{where}: ids, names and types differ in length")
+        if len(self.names) != n or self.types.shape != (n,) or len(self.xrefs) != n:
+            raise KGTableError(f"{where}: ids, names, types and xrefs differ in length")
         if self.vectors.ndim != 2 or self.vectors.shape[0] != n:
             raise KGTableError(f"{where}: vectors shape {self.vectors.shape} does not match {n} entities")
         if self.vectors.dtype not in (np.float16, np.float32):

@@ -28,6 +28,10 @@ RESOURCE_FILES = {
     "doid": "doid.json",
     "chebi": "chebi.json",
     "drugbank_mappings": "drugbank_mappings.tsv",
+    "chebi_pubchem": "chebi_to_pubchem.tsv",
+    "pubchem_mesh": "pubchem_mesh_map.tsv",
+    "cas_chebi": "cas_to_chebi.tsv",
+    "mesh_cas": "mesh_cas_mappings.tsv",
 }
 # disease vocabularies read only when asked for: they raise coverage but add
 # noisy matches (docs/kg.md has the measurements)

@@ -1,7 +1,10 @@
 """Merge the KG sources into one KG: entities keyed by a canonical id (MeSH
-first, then DOID/ChEBI/HGNC), their aliases, and typed relations. Each source
-is added by one function, in a fixed order (later sources merge into earlier
-entities through cross-references)."""
+first, then DOID/ChEBI/HGNC), their aliases, cross-references and typed
+relations. Each source is added by one function, in a fixed order: an entity of
+a later source merges into an earlier entity of its type that a cross-reference
+names (mesh_mappings.tsv, the ontology's own MeSH/UMLS/DOID xrefs, ChEBI ->
+PubChem or CAS -> MeSH) or, failing that, whose preferred name has the same
+alias key; its id becomes a cross-reference of that entity."""
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,14 +14,13 @@ from ..corpus.pubtator import read_pubtator
 from ..kg.holdout import GoldLinks
 from ..kg.normalize import alias_key, is_word_key
 from .sources import (
-    SourceEntity, read_drugbank_chebi, read_hetionet_edges, read_hetionet_nodes, read_hgnc,
+    SourceEntity, read_chebi_mesh_links, read_drugbank_chebi, read_hetionet_edges, read_hetionet_nodes, read_hgnc,
     read_mesh_descriptors, read_mesh_mappings, read_mesh_supplementary, read_obo_json,
 )
+from .merger import Log, Merger, Triple
 from .table import MIN_KEY_CHARS, KGEntity
 
-Triple = Tuple[str, str, str]
 CorpusMention = Tuple[str, str, str]  # (text, label, unit): the unit is the document it comes from
-Log = Callable[[str], None]
 
 
 @dataclass
@@ -34,6 +36,10 @@ class KGSources:
     hpo: Optional[Path] = None
     chebi: Optional[Path] = None
     drugbank_mappings: Optional[Path] = None
+    chebi_pubchem: Optional[Path] = None
+    pubchem_mesh: Optional[Path] = None
+    cas_chebi: Optional[Path] = None
+    mesh_cas: Optional[Path] = None
     hetionet_nodes: Optional[Path] = None
     hetionet_edges: Optional[Path] = None
     hetionet_dag: Optional[Path] = None
@@ -56,67 +62,7 @@ class MergedKG:
     gold_links: GoldLinks = field(default_factory=dict)  # links that no KG source gave, only gold
 
 
-class _Merger:
-    """Entities by id, the canonical id of every id or cross-reference seen, and relations."""
-
-    def __init__(self, log: Log) -> None:
-        self.entities: Dict[str, SourceEntity] = {}
-        self.canonical: Dict[str, str] = {}
-        self.relations: Set[Triple] = set()
-        self.gold_links: GoldLinks = {}
-        self.stats: Dict = {"sources": {}}
-        self.log = log
-
-    def add(self, ent: SourceEntity) -> None:
-        if ent.id in self.entities:
-            self.merge(ent, ent.id)
-            return
-        self.entities[ent.id] = SourceEntity(ent.id, ent.type, ent.name, list(ent.aliases))
-        self.canonical[ent.id] = ent.id
-        self.register_xrefs(ent, ent.id)
-
-    def merge(self, ent: SourceEntity, target: str) -> None:
-        kept = self.entities[target]
-        kept.aliases.extend([ent.name, *ent.aliases])
-        self.canonical[ent.id] = target
-        self.register_xrefs(ent, target)
-
-    def register_xrefs(self, ent: SourceEntity, target: str) -> None:
-        """Later sources that cross-reference these ids (UMLS, DOID, ...) merge into `target`."""
-        for xref in ent.xrefs:
-            self.canonical.setdefault(xref, target)
-
-    def add_or_merge(self, ent: SourceEntity, xref_map: Dict[str, str]) -> None:
-        targets = [xref_map.get(ent.id), *(self.canonical.get(x) for x in ent.xrefs)]
-        target = next((t for t in targets if t in self.entities and self.entities[t].type == ent.type), None)
-        if target is not None:
-            self.merge(ent, target)
-        else:
-            self.add(ent)
-
-    def ingest(self, name: str, ents: List[SourceEntity], xref_map: Optional[Dict[str, str]] = None) -> int:
-        """Add a source's entities (merging into an existing entity of the same type
-        through `xref_map` or their xrefs, when `xref_map` is given) and their is_a
-        edges; count them in the stats; return how many were merged."""
-        for ent in ents:
-            if xref_map is None:
-                self.add(ent)
-            else:
-                self.add_or_merge(ent, xref_map)
-        self.link_parents(ents)
-        self.stats["sources"][name] = len(ents)
-        return sum(self.canonical[e.id] != e.id for e in ents)
-
-    def link_parents(self, ents: List[SourceEntity]) -> None:
-        for ent in ents:
-            head = self.canonical.get(ent.id)
-            for parent in ent.parents:
-                tail = self.canonical.get(parent)
-                if head and tail and head != tail:
-                    self.relations.add((head, "is_a", tail))
-
-
-def add_mesh(m: _Merger, sources: KGSources) -> None:
+def add_mesh(m: Merger, sources: KGSources) -> None:
     """MeSH descriptors of trees C and D, then supplementary concepts typed by their descriptors."""
     if sources.mesh_descriptors:
         mesh = read_mesh_descriptors(sources.mesh_descriptors)
@@ -128,7 +74,7 @@ def add_mesh(m: _Merger, sources: KGSources) -> None:
         m.log(f"MeSH supplementary concepts: {len(supp)}")
 
 
-def add_disease_ontologies(m: _Merger, sources: KGSources, xref_map: Dict[str, str]) -> None:
+def add_disease_ontologies(m: Merger, sources: KGSources, xref_map: Dict[str, str]) -> None:
     """DOID, then (when given) MONDO and HPO's phenotypic abnormalities, as diseases."""
     if sources.doid:
         doid = read_obo_json(sources.doid, "Disease")
@@ -142,16 +88,27 @@ def add_disease_ontologies(m: _Merger, sources: KGSources, xref_map: Dict[str, s
             m.log(f"{key.upper()} diseases/phenotypes: {len(ents)} ({merged} merged into earlier entities)")
 
 
-def add_chebi(m: _Merger, sources: KGSources, xref_map: Dict[str, str], drugbank: Dict[str, str]) -> None:
-    """ChEBI entries that MeSH maps or that are DrugBank drugs, as chemicals."""
-    if sources.chebi:
-        keep = {k for k in xref_map if k.startswith("CHEBI:")} | set(drugbank.values())
-        chebi = read_obo_json(sources.chebi, "Chemical", keep=keep)
-        merged = m.ingest("chebi", chebi, xref_map)
-        m.log(f"ChEBI chemicals (MeSH-mapped or drugs): {len(chebi)} ({merged} merged into MeSH)")
+def add_chebi(m: Merger, sources: KGSources, xref_map: Dict[str, str], drugbank: Dict[str, str]) -> None:
+    """ChEBI entries that MeSH maps (mesh_mappings.tsv, or to one MeSH chemical
+    through PubChem or CAS numbers), that are DrugBank drugs, or whose preferred
+    name is a MeSH chemical's, as chemicals."""
+    if not sources.chebi:
+        return
+    links = read_chebi_mesh_links(sources.chebi_pubchem, sources.pubchem_mesh, sources.cas_chebi, sources.mesh_cas)
+    chebi_map = dict(xref_map)
+    for chebi, mesh in sorted(links.items()):
+        chemicals = sorted(i for i in mesh if i in m.entities and m.entities[i].type == "Chemical")
+        if len(chemicals) == 1:
+            chebi_map.setdefault(chebi, chemicals[0])
+    keep = {k for k in chebi_map if k.startswith("CHEBI:")} | set(drugbank.values())
+    chebi = [ent for ent in read_obo_json(sources.chebi, "Chemical")
+             if ent.id in keep or m.by_name.get(("Chemical", alias_key(ent.name)))]
+    merged = m.ingest("chebi", chebi, chebi_map)
+    m.log(f"ChEBI chemicals (MeSH-mapped, named as a MeSH chemical, or drugs): {len(chebi)} ({merged} merged into "
+          f"MeSH, {m.stats['merged_by_name']['chebi']} of them by name)")
 
 
-def add_hgnc(m: _Merger, sources: KGSources) -> Dict[str, str]:
+def add_hgnc(m: Merger, sources: KGSources) -> Dict[str, str]:
     """HGNC approved genes; returns the Entrez id -> HGNC id map."""
     if not sources.hgnc:
         return {}
@@ -161,7 +118,7 @@ def add_hgnc(m: _Merger, sources: KGSources) -> Dict[str, str]:
     return entrez
 
 
-def add_hetionet_nodes(m: _Merger, sources: KGSources, xref_map: Dict[str, str]) -> None:
+def add_hetionet_nodes(m: Merger, sources: KGSources, xref_map: Dict[str, str]) -> None:
     """Hetionet's symptoms and SIDER side effects, as diseases."""
     if sources.hetionet_nodes:
         nodes = read_hetionet_nodes(sources.hetionet_nodes)
@@ -169,7 +126,7 @@ def add_hetionet_nodes(m: _Merger, sources: KGSources, xref_map: Dict[str, str])
         m.log(f"Hetionet symptoms and side effects: {len(nodes)} ({merged} merged into earlier entities)")
 
 
-def add_hetionet_edges(m: _Merger, sources: KGSources, drugbank: Dict[str, str], entrez: Dict[str, str]) -> None:
+def add_hetionet_edges(m: Merger, sources: KGSources, drugbank: Dict[str, str], entrez: Dict[str, str]) -> None:
     """Hetionet's compound/disease/gene edges, mapped onto the KG's ids."""
     if not sources.hetionet_edges:
         return
@@ -191,7 +148,7 @@ def add_hetionet_edges(m: _Merger, sources: KGSources, drugbank: Dict[str, str],
     m.log(f"Hetionet edges: {n_kept} of {n_read} mapped onto KG ids")
 
 
-def add_pubtator_gold(m: _Merger, sources: KGSources, keep_gold: Optional[Callable[[str, str], bool]]) -> None:
+def add_pubtator_gold(m: Merger, sources: KGSources, keep_gold: Optional[Callable[[str, str], bool]]) -> None:
     """Gold mentions of PubTator files as aliases of their MeSH ids (those
     `keep_gold(text, label)` accepts), recording the gold-only links in
     `gold_links`; CID relations between entities that got such an alias."""
@@ -226,7 +183,7 @@ def add_pubtator_gold(m: _Merger, sources: KGSources, keep_gold: Optional[Callab
     m.log(f"PubTator (train/devel): {n_alias} gold mention aliases, {n_cid} CID relations")
 
 
-def add_corpus_entities(m: _Merger, mentions: Sequence[CorpusMention]) -> None:
+def add_corpus_entities(m: Merger, mentions: Sequence[CorpusMention]) -> None:
     """Give each annotated (text, label, unit) mention that no entity of its label
     has as a name or alias an entity of its own, id `corpus:<label>:<alias key>`,
     one per key: its most frequent spelling is the name, the others aliases.
@@ -260,7 +217,7 @@ def merge_sources(
     `corpus_mentions` are annotated (text, label, unit) mentions of a training
     corpus (see `add_corpus_entities`). `gold_links` records which units
     (PMIDs, corpus documents) gave each alias link that only gold gave."""
-    m = _Merger(log)
+    m = Merger(log)
     xref_map = read_mesh_mappings(sources.mesh_mappings) if sources.mesh_mappings else {}
     drugbank = read_drugbank_chebi(sources.drugbank_mappings) if sources.drugbank_mappings else {}
     add_mesh(m, sources)
@@ -272,7 +229,7 @@ def merge_sources(
     add_pubtator_gold(m, sources, keep_gold)
     add_corpus_entities(m, corpus_mentions)
     entities = [
-        KGEntity(e.id, e.type, e.name, [a for a in dict.fromkeys(e.aliases) if a != e.name])
+        KGEntity(e.id, e.type, e.name, [a for a in dict.fromkeys(e.aliases) if a != e.name], m.merged_ids.get(e.id, []))
         for e in sorted(m.entities.values(), key=lambda e: e.id)
     ]
     relations = sorted(m.relations)

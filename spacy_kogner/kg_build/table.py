@@ -13,12 +13,14 @@ MIN_KEY_CHARS = 2
 
 @dataclass
 class KGEntity:
-    """One entity of the merged KG before distillation: id, type, preferred name, aliases."""
+    """One entity of the merged KG before distillation: id, type, preferred name,
+    aliases, and the ids other sources give it (cross-references)."""
 
     id: str
     type: str
     name: str
     aliases: List[str] = field(default_factory=list)
+    xrefs: List[str] = field(default_factory=list)
 
 
 def index_relations(
@@ -74,6 +76,7 @@ def build_table(
     return KGTable(
         ids=ids,
         names=[ent.name for ent in entities],
+        xrefs=[list(ent.xrefs) for ent in entities],
         types=np.array([type_index[ent.type] for ent in entities], dtype="int32"),
         type_labels=type_labels,
         vectors=np.ascontiguousarray(vectors),

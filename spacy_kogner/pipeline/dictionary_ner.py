@@ -14,13 +14,15 @@ from spacy.training import Example
 from spacy.vocab import Vocab
 
 from ..kg.table import KGTable
+from .scoring import make_entity_and_link_scorer  # noqa: F401  (registers the scorer)
 
 
 @Language.factory(
     "kg_dictionary_ner",
     assigns=["doc.ents", "token.ent_iob", "token.ent_type"],
-    default_config={"labels": [], "link_entities": True, "scorer": {"@scorers": "spacy.ner_scorer.v1"}},
-    default_score_weights={"ents_f": 1.0, "ents_p": 0.0, "ents_r": 0.0, "ents_per_type": None},
+    default_config={"labels": [], "link_entities": True, "scorer": {"@scorers": "spacy_kogner.entity_and_link_scorer.v1"}},
+    default_score_weights={"ents_f": 1.0, "ents_p": 0.0, "ents_r": 0.0, "ents_per_type": None,
+                           "nel_micro_f": None, "nel_micro_p": None, "nel_micro_r": None},
 )
 def make_kg_dictionary_ner(
     nlp: Language, name: str, labels: List[str], link_entities: bool, scorer: Optional[Callable]

@@ -26,6 +26,7 @@ from ..ml.graph import abbreviation_pairs
 from ..ml.kogner import KoGNERInput, check_kg_fits
 from .decoding import biluo_spans, biluo_tag_names, transition_constraints, viterbi_biluo_batch
 from .entities import label_abbreviations, link_spans
+from .scoring import make_entity_and_link_scorer  # noqa: F401  (registers the scorer)
 
 DEFAULT_MODEL_CONFIG = """
 [model]
@@ -61,9 +62,10 @@ DEFAULT_SPANS_KEY = "kogner"
         "spans_key": DEFAULT_SPANS_KEY,
         "link_entities": True,
         "learn_rate_scale": 1.0,
-        "scorer": {"@scorers": "spacy.ner_scorer.v1"},
+        "scorer": {"@scorers": "spacy_kogner.entity_and_link_scorer.v1"},
     },
-    default_score_weights={"ents_f": 1.0, "ents_p": 0.0, "ents_r": 0.0, "ents_per_type": None},
+    default_score_weights={"ents_f": 1.0, "ents_p": 0.0, "ents_r": 0.0, "ents_per_type": None,
+                           "nel_micro_f": None, "nel_micro_p": None, "nel_micro_r": None},
 )
 def make_kogner_ner(
     nlp: Language,
@@ -183,6 +185,8 @@ class KoGNERecognizer(TrainablePipe):
             doc.set_ents(spans, default="outside")
             group = SpanGroup(doc, name=self.cfg["spans_key"], spans=spans)
             group.attrs["scores"] = confidences
+            if self.kg is not None:
+                group.attrs["kb_xrefs"] = [self.kg.xrefs_of(span.kb_id_) for span in spans]
             doc.spans[self.cfg["spans_key"]] = group
 
     # ------------------------------------------------------------ training

@@ -56,3 +56,26 @@ def test_malformed_corpus_fails_with_file_and_line_and_keeps_old_output(tmp_path
 def test_unknown_corpus_is_a_clear_error(tmp_path):
     result = runner.invoke(app, ["convert", "no-such-corpus", str(tmp_path), "--corpora-root", str(tmp_path)])
     assert result.exit_code == 1 and "no-such-corpus" in output_text(result)
+
+
+def test_convert_a_pubtator_corpus(tmp_path):
+    from tests.corpus.test_pubtator import PUBTATOR
+
+    corpus = tmp_path / "pubtator"
+    corpus.mkdir()
+    (corpus / "train.PubTator.txt").write_text(PUBTATOR, encoding="utf8")
+    (corpus / "devel.PubTator.txt").write_text(PUBTATOR, encoding="utf8")
+    result = runner.invoke(app, ["convert", str(corpus), str(tmp_path / "out"), "--format", "pubtator"])
+    assert result.exit_code == 0, result.output
+    assert "1 misaligned with tokens" in output_text(result)
+    stats = srsly.read_json(tmp_path / "out" / "stats.json")
+    assert stats["train"]["docs"] == 3 and "test" not in stats
+    assert stats["pubtator"]["dev"]["misaligned_examples"][0]["text"] == "Li"
+    nlp = spacy.blank("en")
+    docs = list(DocBin().from_disk(tmp_path / "out" / "train.spacy").get_docs(nlp.vocab))
+    assert docs[0].user_data["pubtator_id"] == "1" and docs[0].ents[0].kb_id_ == "MESH:D009270"
+    scispacy = runner.invoke(app, ["convert", str(corpus), str(tmp_path / "sci"), "--format", "pubtator",
+                                   "--tokenizer", "scispacy"])
+    assert scispacy.exit_code == 0, scispacy.output
+    bad = runner.invoke(app, ["convert", str(corpus), str(tmp_path / "x"), "--format", "brat"])
+    assert bad.exit_code == 1 and "--format must be one of iob, pubtator" in output_text(bad)

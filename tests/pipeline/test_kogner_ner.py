@@ -244,6 +244,14 @@ def test_labels_come_from_examples_or_config(tiny_bert):
         pipe.add_label("Species")
 
 
+def test_entities_carry_their_kg_cross_references(trained_nlp):
+    doc = trained_nlp("Naloxone reverses the antihypertensive effect of clonidine .")
+    group = doc.spans["kogner"]
+    kg = trained_nlp.get_pipe("kogner_ner").kg
+    assert group.attrs["kb_xrefs"] == [kg.xrefs_of(span.kb_id_) for span in group]
+    assert len(group.attrs["kb_xrefs"]) == len(group) > 0
+
+
 def test_component_is_a_trainable_pipe(trained_nlp):
     pipe = trained_nlp.get_pipe("kogner_ner")
     assert isinstance(pipe, KoGNERecognizer) and pipe.is_trainable

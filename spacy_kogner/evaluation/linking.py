@@ -1,0 +1,80 @@
+"""Entity linking measures on gold corpora whose entities carry KG ids (a
+PubTator corpus converted with `convert --format pubtator`):
+
+- acc@1 on gold mentions: the share of gold mentions with an id whose linker
+  output (the exact-alias lookup by default) is that id;
+- end-to-end strict P/R/F1: span, label and id all right;
+- document-level concept P/R/F1: the sets of (document, label, id) pairs, the
+  BioCreative V CDR measure.
+
+Composite gold ids ("MESH:D1|MESH:D2") count as one id string; a mention
+without an id is left out of acc@1 and of the concept sets."""
+from collections import Counter
+from typing import Callable, Dict, Iterable, List, Sequence, Set, Tuple
+
+from spacy.tokens import Doc, Span
+
+from ..kg.table import KGTable
+from .scores import counts_prf, set_prf
+
+Linker = Callable[[Span], str]  # a gold span -> the KG id it is linked to ("" for none)
+
+
+def exact_alias_linker(kg: KGTable) -> Linker:
+    """The linker of today's `kogner_ner`: the best-ranked entity of the span's
+    label whose alias is the span's text."""
+    def link(span: Span) -> str:
+        row = kg.entity_of_type([token.text for token in span], span.label_)
+        return "" if row is None else kg.ids[row]
+
+    return link
+
+
+def gold_mention_accuracy(docs: Iterable[Doc], link: Linker) -> Dict[str, Dict[str, float]]:
+    """acc@1 (%) of `link` on the gold mentions with an id, per label and "all",
+    with the number of mentions and the share linked to any id."""
+    counts: Dict[str, Counter] = {}
+    for doc in docs:
+        for ent in doc.ents:
+            if not ent.kb_id_:
+                continue
+            predicted = link(ent)
+            for label in (ent.label_, "all"):
+                c = counts.setdefault(label, Counter())
+                c["mentions"] += 1
+                c["right"] += predicted == ent.kb_id_
+                c["any_id"] += bool(predicted)
+    return {label: {"mentions": c["mentions"], "acc_at_1": round(100 * c["right"] / c["mentions"], 2),
+                    "with_any_id": round(100 * c["any_id"] / c["mentions"], 2)}
+            for label, c in sorted(counts.items())}
+
+
+def _doc_id(doc: Doc, number: int) -> str:
+    return str(doc.user_data.get("pubtator_id", number))
+
+
+def end_to_end_scores(gold_docs: Sequence[Doc], predicted_docs: Sequence[Doc]) -> Dict[str, Dict[str, float]]:
+    """Strict P/R/F1 (%) of (document, start char, end char, label, id) tuples,
+    per label and "all"."""
+    def tuples(docs: Sequence[Doc]) -> Set[Tuple[str, int, int, str, str]]:
+        return {(_doc_id(doc, i), e.start_char, e.end_char, e.label_, e.kb_id_)
+                for i, doc in enumerate(docs) for e in doc.ents}
+
+    return _per_label(tuples(predicted_docs), tuples(gold_docs), label_at=3)
+
+
+def concept_scores(gold_docs: Sequence[Doc], predicted_docs: Sequence[Doc]) -> Dict[str, Dict[str, float]]:
+    """Document-level concept P/R/F1 (%): the sets of (document, label, id) pairs
+    of entities with an id, per label and "all"."""
+    def pairs(docs: Sequence[Doc]) -> Set[Tuple[str, str, str]]:
+        return {(_doc_id(doc, i), e.label_, e.kb_id_) for i, doc in enumerate(docs) for e in doc.ents if e.kb_id_}
+
+    return _per_label(pairs(predicted_docs), pairs(gold_docs), label_at=1)
+
+
+def _per_label(predicted: Set[tuple], gold: Set[tuple], label_at: int) -> Dict[str, Dict[str, float]]:
+    labels: List[str] = sorted({t[label_at] for t in gold | predicted})
+    scores = {label: set_prf({t for t in predicted if t[label_at] == label}, {t for t in gold if t[label_at] == label})
+              for label in labels}
+    scores["all"] = counts_prf(len(predicted & gold), len(predicted), len(gold))
+    return scores
