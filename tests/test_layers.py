@@ -14,7 +14,7 @@ ALLOWED = {
     "kg_build": {"util", "corpus", "kg"},
     "ml": {"util", "kg"},
     "pipeline": {"util", "kg", "ml"},
-    "evaluation": {"util", "corpus", "kg"},
+    "evaluation": {"util", "corpus", "kg", "ml", "pipeline"},
     "project": {"util"},
     "cli": {"util", "corpus", "kg", "kg_build", "ml", "pipeline", "evaluation", "project"},
 }

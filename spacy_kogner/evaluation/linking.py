@@ -10,29 +10,36 @@ PubTator corpus converted with `convert --format pubtator`):
 Composite gold ids ("MESH:D1|MESH:D2") count as one id string; a mention
 without an id is left out of acc@1 and of the concept sets."""
 from collections import Counter
-from typing import Callable, Dict, Iterable, List, Sequence, Set, Tuple
+from typing import Callable, Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
 from spacy.tokens import Doc, Span
 
 from ..kg.table import KGTable
+from ..ml.graph import abbreviation_pairs
+from ..pipeline.entities import link_spans
+from .mesh_versions import map_id
 from .scores import counts_prf, set_prf
 
 Linker = Callable[[Span], str]  # a gold span -> the KG id it is linked to ("" for none)
 
 
 def exact_alias_linker(kg: KGTable) -> Linker:
-    """The linker of today's `kogner_ner`: the best-ranked entity of the span's
-    label whose alias is the span's text."""
+    """The linking of `kogner_ner` (`pipeline.entities.link_spans`): the
+    best-ranked entity of the span's label whose alias is the span's text, or,
+    for an abbreviation that scispaCy's detector found in the doc (run it on
+    the docs first), its long form's text."""
     def link(span: Span) -> str:
-        row = kg.entity_of_type([token.text for token in span], span.label_)
-        return "" if row is None else kg.ids[row]
+        unlinked = Span(span.doc, span.start, span.end, label=span.label_)  # without the gold span's kb_id
+        return link_spans(kg, span.doc, [unlinked], abbreviation_pairs(span.doc))[0].kb_id_
 
     return link
 
 
-def gold_mention_accuracy(docs: Iterable[Doc], link: Linker) -> Dict[str, Dict[str, float]]:
-    """acc@1 (%) of `link` on the gold mentions with an id, per label and "all",
-    with the number of mentions and the share linked to any id."""
+def gold_mention_accuracy(docs: Iterable[Doc], link: Linker,
+                          id_map: Optional[Dict[str, str]] = None) -> Dict[str, Dict[str, float]]:
+    """acc@1 (%) of `link` on the gold mentions with an id (mapped by `id_map`,
+    e.g. `mesh_versions.updated_ids`), per label and "all", with the number of
+    mentions and the share linked to any id."""
     counts: Dict[str, Counter] = {}
     for doc in docs:
         for ent in doc.ents:
@@ -42,7 +49,7 @@ def gold_mention_accuracy(docs: Iterable[Doc], link: Linker) -> Dict[str, Dict[s
             for label in (ent.label_, "all"):
                 c = counts.setdefault(label, Counter())
                 c["mentions"] += 1
-                c["right"] += predicted == ent.kb_id_
+                c["right"] += predicted == map_id(ent.kb_id_, id_map or {})
                 c["any_id"] += bool(predicted)
     return {label: {"mentions": c["mentions"], "acc_at_1": round(100 * c["right"] / c["mentions"], 2),
                     "with_any_id": round(100 * c["any_id"] / c["mentions"], 2)}
@@ -53,23 +60,26 @@ def _doc_id(doc: Doc, number: int) -> str:
     return str(doc.user_data.get("pubtator_id", number))
 
 
-def end_to_end_scores(gold_docs: Sequence[Doc], predicted_docs: Sequence[Doc]) -> Dict[str, Dict[str, float]]:
-    """Strict P/R/F1 (%) of (document, start char, end char, label, id) tuples,
-    per label and "all"."""
-    def tuples(docs: Sequence[Doc]) -> Set[Tuple[str, int, int, str, str]]:
-        return {(_doc_id(doc, i), e.start_char, e.end_char, e.label_, e.kb_id_)
+def end_to_end_scores(gold_docs: Sequence[Doc], predicted_docs: Sequence[Doc],
+                      id_map: Optional[Dict[str, str]] = None) -> Dict[str, Dict[str, float]]:
+    """Strict P/R/F1 (%) of (document, start char, end char, label, id) tuples
+    (gold ids mapped by `id_map`), per label and "all"."""
+    def tuples(docs: Sequence[Doc], mapping: Dict[str, str]) -> Set[Tuple[str, int, int, str, str]]:
+        return {(_doc_id(doc, i), e.start_char, e.end_char, e.label_, map_id(e.kb_id_, mapping))
                 for i, doc in enumerate(docs) for e in doc.ents}
 
-    return _per_label(tuples(predicted_docs), tuples(gold_docs), label_at=3)
+    return _per_label(tuples(predicted_docs, {}), tuples(gold_docs, id_map or {}), label_at=3)
 
 
-def concept_scores(gold_docs: Sequence[Doc], predicted_docs: Sequence[Doc]) -> Dict[str, Dict[str, float]]:
+def concept_scores(gold_docs: Sequence[Doc], predicted_docs: Sequence[Doc],
+                   id_map: Optional[Dict[str, str]] = None) -> Dict[str, Dict[str, float]]:
     """Document-level concept P/R/F1 (%): the sets of (document, label, id) pairs
-    of entities with an id, per label and "all"."""
-    def pairs(docs: Sequence[Doc]) -> Set[Tuple[str, str, str]]:
-        return {(_doc_id(doc, i), e.label_, e.kb_id_) for i, doc in enumerate(docs) for e in doc.ents if e.kb_id_}
+    of entities with an id (gold ids mapped by `id_map`), per label and "all"."""
+    def pairs(docs: Sequence[Doc], mapping: Dict[str, str]) -> Set[Tuple[str, str, str]]:
+        return {(_doc_id(doc, i), e.label_, map_id(e.kb_id_, mapping))
+                for i, doc in enumerate(docs) for e in doc.ents if e.kb_id_}
 
-    return _per_label(pairs(predicted_docs), pairs(gold_docs), label_at=1)
+    return _per_label(pairs(predicted_docs, {}), pairs(gold_docs, id_map or {}), label_at=1)
 
 
 def _per_label(predicted: Set[tuple], gold: Set[tuple], label_at: int) -> Dict[str, Dict[str, float]]:

@@ -175,7 +175,8 @@ def _distilled_table(merged: MergedKG, sources: KGSources, options: KGBuildOptio
         "train_mentions": _file_record(options.train_mentions),
         "distillation": distill_stats,
     }
-    return build_table(merged.entities, vectors.astype("float16"), merged.relations, provenance, excluded_keys=STOP_WORDS)
+    return build_table(merged.entities, vectors.astype("float16"), merged.relations, provenance, excluded_keys=STOP_WORDS,
+                       gold_counts=merged.gold_counts)
 
 
 def write_stats(stats: Dict, path: Path) -> None:

@@ -60,6 +60,7 @@ class MergedKG:
     relations: List[Triple]
     stats: Dict
     gold_links: GoldLinks = field(default_factory=dict)  # links that no KG source gave, only gold
+    gold_counts: Dict[Tuple[str, str], int] = field(default_factory=dict)  # (alias key, id) -> gold mentions
 
 
 def add_mesh(m: Merger, sources: KGSources) -> None:
@@ -171,6 +172,7 @@ def add_pubtator_gold(m: Merger, sources: KGSources, keep_gold: Optional[Callabl
                 if key not in source_keys[ent_id]:
                     m.gold_links.setdefault((key, ent_id), set()).add(f"pmid:{mention.pmid}")
                 ent.aliases.append(text)
+                m.gold_counts[(key, ent_id)] = m.gold_counts.get((key, ent_id), 0) + 1
                 aliased.add(ent_id)
                 n_alias += 1
     n_cid = 0
@@ -235,4 +237,4 @@ def merge_sources(
     relations = sorted(m.relations)
     m.stats["entities_per_type"] = dict(sorted(Counter(e.type for e in entities).items()))
     m.stats["edges_per_relation"] = dict(sorted(Counter(r for _, r, _ in relations).items()))
-    return MergedKG(entities, relations, m.stats, m.gold_links)
+    return MergedKG(entities, relations, m.stats, m.gold_links, m.gold_counts)

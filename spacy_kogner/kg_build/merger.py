@@ -21,6 +21,7 @@ class Merger:
         self.by_name: Dict[Tuple[str, str], Optional[str]] = {}  # None: two entities share the name
         self.relations: Set[Triple] = set()
         self.gold_links: GoldLinks = {}
+        self.gold_counts: Dict[Tuple[str, str], int] = {}
         self.stats: Dict = {"sources": {}, "merged_by_name": {}}
         self.log = log
 

@@ -42,9 +42,14 @@ def uninverted(names: List[str]) -> List[str]:
     return list(dict.fromkeys([*names, *extra]))
 
 
+# MeSH tree numbers of diseases: tree C and the mental disorders of tree F (F03)
+DISEASE_TREES = ("C", "F03")
+
+
 def mesh_descriptor_type(tree_numbers: List[str]) -> Optional[str]:
-    """Disease for MeSH tree C, Chemical for tree D (C wins), else None."""
-    if any(tn.startswith("C") for tn in tree_numbers):
+    """Disease for MeSH trees C and F03 (mental disorders), Chemical for tree D
+    (a disease tree wins), else None."""
+    if any(tn.startswith(DISEASE_TREES) for tn in tree_numbers):
         return "Disease"
     if any(tn.startswith("D") for tn in tree_numbers):
         return "Chemical"

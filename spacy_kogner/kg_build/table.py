@@ -1,6 +1,6 @@
 """A KG table from merged entities, their distilled vectors and relations."""
 from dataclasses import dataclass, field
-from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 
 import numpy as np
 
@@ -43,12 +43,14 @@ def build_table(
     relations: Iterable[Tuple[str, str, str]] = (),
     provenance: Optional[Dict[str, Any]] = None,
     excluded_keys: Iterable[str] = (),
+    gold_counts: Optional[Mapping[Tuple[str, str], int]] = None,
 ) -> KGTable:
     """A table of entities (in vector row order), their vectors and (head id,
-    relation label, tail id) triples. Alias candidates are ranked: entities
-    whose preferred name has the key first, then by entity order. Aliases whose
-    key is in `excluded_keys` (e.g. stop words), shorter than MIN_KEY_CHARS or
-    without a letter or digit are dropped."""
+    relation label, tail id) triples. Alias candidates are ranked: by how often
+    training gold annotates the alias key with the entity (`gold_counts`, by
+    (alias key, entity id)), then entities whose preferred name has the key,
+    then entity order. Aliases whose key is in `excluded_keys` (e.g. stop
+    words), shorter than MIN_KEY_CHARS or without a letter or digit are dropped."""
     excluded = {alias_key(key) for key in excluded_keys}
     ids = [ent.id for ent in entities]
     if len(set(ids)) != len(ids):
@@ -71,7 +73,10 @@ def build_table(
     for key in sorted(set(preferred) | set(other)):
         first = preferred.get(key, [])
         rest = [i for i in other.get(key, []) if i not in set(first)]
-        aliases[key] = tuple(first + rest)
+        ranked = first + rest
+        if gold_counts:  # a stable sort: ties keep preferred names first, then entity order
+            ranked.sort(key=lambda i: -gold_counts.get((key, ids[i]), 0))
+        aliases[key] = tuple(ranked)
     rel_rows, relation_labels = index_relations(entities, relations)
     return KGTable(
         ids=ids,

@@ -38,3 +38,41 @@ def test_end_to_end_and_concept_scores():
     # a concept mentioned twice in a document counts once
     twice = [doc_with([(0, 1, "Chemical", "MESH:D009270"), (2, 3, "Chemical", "MESH:D009270")])]
     assert concept_scores(twice, twice)["all"] == {"p": 100.0, "r": 100.0, "f": 100.0}
+
+
+def test_promoted_supplementary_concepts_map_to_their_descriptors():
+    import numpy as np
+
+    from spacy_kogner.evaluation.mesh_versions import map_id, updated_ids
+    from spacy_kogner.kg_build import KGEntity, build_table
+
+    kg = build_table([KGEntity("MESH:D000077287", "Chemical", "Levetiracetam"), KGEntity("DOID:1", "Disease", "effects")],
+                     np.zeros((2, 2), dtype="float32"))
+    words = "levetiracetam and levetiracetam effects".split()
+
+    def gold(ents):
+        doc = Doc(spacy.blank("en").vocab, words=words)
+        doc.ents = [Span(doc, s, e, label=label, kb_id=kb) for s, e, label, kb in ents]
+        return doc
+
+    docs = [gold([(0, 1, "Chemical", "MESH:C026098"), (2, 3, "Chemical", "MESH:C026098"),
+                  (3, 4, "Disease", "MESH:C000001")])]
+    mapping = updated_ids(kg, docs)
+    assert mapping == {"MESH:C026098": "MESH:D000077287"}  # a DOID target is no descriptor: not mapped
+    assert [map_id(e.kb_id_, mapping) for e in docs[0].ents] == ["MESH:D000077287", "MESH:D000077287", "MESH:C000001"]
+    assert map_id("MESH:C026098|MESH:D1", mapping) == "MESH:D000077287|MESH:D1" and map_id("", mapping) == ""
+    link = exact_alias_linker(kg)
+    assert gold_mention_accuracy(docs, link)["Chemical"]["acc_at_1"] == 0.0
+    assert gold_mention_accuracy(docs, link, mapping)["Chemical"]["acc_at_1"] == 100.0
+    disagreeing = [gold([(0, 1, "Chemical", "MESH:C026098"), (3, 4, "Chemical", "MESH:C026098")])]
+    assert updated_ids(kg, disagreeing) == {}
+
+
+def test_abbreviations_are_linked_through_their_long_form():
+    nlp = spacy.blank("en")
+    nlp.add_pipe("abbreviation_detector")
+    doc = nlp("Patients with Parkinson's disease ( PD ) improved . PD was stable .")
+    doc.ents = [Span(doc, 2, 5, label="Disease", kb_id="MESH:D010300"), Span(doc, 6, 7, label="Disease", kb_id="MESH:D010300"),
+                Span(doc, 10, 11, label="Disease", kb_id="MESH:D010300")]
+    scores = gold_mention_accuracy([doc], exact_alias_linker(KGTable.from_disk(TINY_KG)))
+    assert scores["Disease"] == {"mentions": 3, "acc_at_1": 100.0, "with_any_id": 100.0}

@@ -94,3 +94,11 @@ def test_gold_only_alias_links_are_recorded_with_their_abstracts(tmp_path):
     data = read_pubtator(sources.pubtator)
     assert data.texts == {"1": "Narcan and hypertension More.", "2": "Narcan"}
     assert data.mentions[1] == ("1", 11, 23, "hypertension", "Disease", ["MESH:D006973"])
+
+
+def test_mesh_types_mental_disorders_are_diseases():
+    from spacy_kogner.kg_build.sources import mesh_descriptor_type
+
+    assert mesh_descriptor_type(["F03.600.300"]) == "Disease"  # Depressive Disorder
+    assert mesh_descriptor_type(["C10.228", "D27.505"]) == "Disease" and mesh_descriptor_type(["D02.1"]) == "Chemical"
+    assert mesh_descriptor_type(["F01.145"]) is None and mesh_descriptor_type([]) is None  # behaviour, not a disorder
