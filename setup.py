@@ -62,7 +62,8 @@ setup(
             "spacy_kogner.entity_and_link_scorer.v1 = spacy_kogner.pipeline.scoring:make_entity_and_link_scorer"
         ],
         "spacy_tokenizers": [
-            "spacy_kogner.SciSpacyTokenizer.v1 = spacy_kogner.pipeline.tokenizer:create_scispacy_tokenizer"
+            "spacy_kogner.Tokenizer.v1 = spacy_kogner.pipeline.tokenizer:create_tokenizer",
+            "spacy_kogner.SciSpacyTokenizer.v1 = spacy_kogner.pipeline.tokenizer:create_scispacy_tokenizer",
         ],
     },
 )

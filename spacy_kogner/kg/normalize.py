@@ -38,7 +38,7 @@ ASCII_KEY_TABLE = {
 
 def normalize_text(text: str) -> str:
     """Return the lookup key of a text: NFKC, Greek letters spelled out,
-    case-folded, without whitespace, dashes or quotes."""
+    case-folded, without whitespace, dashes, quotes or invisible format characters."""
     if text.isascii():
         return text.translate(ASCII_KEY_TABLE)
     return normalize_unicode_text(text)
@@ -49,7 +49,9 @@ def normalize_unicode_text(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     out: List[str] = []
     for char in text:
-        if char.isspace() or char in IGNORED_CHARS:
+        # invisible format characters (zero-width spaces and joiners, soft hyphens: category Cf,
+        # common in text copied from PDFs) never distinguish two names
+        if char.isspace() or char in IGNORED_CHARS or unicodedata.category(char) == "Cf":
             continue
         lower = char.lower()
         out.append(GREEK_LETTERS.get(lower, lower))

@@ -1,6 +1,7 @@
-"""Entity spans after decoding: abbreviations take the label of their long
-form, and each entity gets the KG id of the best KG entity of its type whose
-alias is its text (an abbreviation's: its long form's)."""
+"""Entity spans after decoding: an entity has a letter or digit,
+abbreviations take the label of their long form, and each entity gets the KG
+id of the best KG entity of its type whose alias is its text (an
+abbreviation's: its long form's)."""
 from typing import List, Sequence, Tuple
 
 from spacy.tokens import Doc, Span
@@ -8,6 +9,12 @@ from spacy.tokens import Doc, Span
 from ..kg.table import KGTable
 
 AbbreviationPair = Tuple[int, int, int, int]  # short start, short end, long start, long end (tokens)
+
+
+def has_word_char(text: str) -> bool:
+    """True if the text has a letter or digit (an entity must: whitespace,
+    punctuation and symbols such as emoji are never one)."""
+    return any(char.isalnum() for char in text)
 
 
 def label_abbreviations(

@@ -25,7 +25,7 @@ from ..kg.table import KGTable
 from ..ml.graph import abbreviation_pairs
 from ..ml.kogner import KoGNERInput, check_kg_fits
 from .decoding import biluo_spans, biluo_tag_names, transition_constraints, viterbi_biluo_batch
-from .entities import label_abbreviations, link_spans
+from .entities import has_word_char, label_abbreviations, link_spans
 from .scoring import make_entity_and_link_scorer  # noqa: F401  (registers the scorer)
 
 DEFAULT_MODEL_CONFIG = """
@@ -176,6 +176,8 @@ class KoGNERecognizer(TrainablePipe):
             spans: List[Span] = []
             confidences: List[float] = []
             for begin, stop, label in biluo_spans(tags):
+                if not has_word_char(doc[begin:stop].text):  # whitespace, punctuation or symbols only
+                    continue
                 spans.append(Span(doc, begin, stop, label=label))
                 confidences.append(float(np.exp(token_logp[begin:stop].mean())))
             pairs = abbreviation_pairs(doc)

@@ -64,3 +64,8 @@ def test_the_hash_form_of_the_plural_rule_agrees_with_the_text_form():
     exp_data = np.frombuffer(b"".join(expected), dtype="uint8")
     exp_ends = np.cumsum([len(e) for e in expected])
     assert folded.tolist() == polynomial_hashes(exp_data, exp_ends - np.array([len(e) for e in expected]), exp_ends).tolist()
+
+
+def test_invisible_format_characters_are_ignored():
+    assert normalize_text("Cis\u00adpla\u200btin\u2060") == normalize_text("cisplatin") == "cisplatin"
+    assert normalize_text("\ufeff\u200b") == ""

@@ -14,3 +14,27 @@ def test_scispacy_tokenizer_from_config(tmp_path):
     assert "5-fluorouracil" in words and "(" in words
     nlp.to_disk(tmp_path / "p")
     assert [t.text for t in spacy.load(tmp_path / "p")(text)] == words
+
+
+def test_the_default_tokenizer_splits_at_invisible_format_characters(tmp_path):
+    nlp = spacy.blank("en", config={"nlp": {"tokenizer": {"@tokenizers": "spacy_kogner.Tokenizer.v1"}}})
+    assert [t.text for t in nlp("Cisplatin\u200b-induced nephrotoxicity")] == ["Cisplatin", "\u200b", "-", "induced", "nephrotoxicity"]
+    assert [t.text for t in nlp("cis\u00adplatin")] == ["cis", "\u00ad", "platin"]
+    plain = spacy.blank("en")
+    for text in ("Naloxone reverses clonidine-induced hypotension (PD).", "TNF-α levels, 5-FU and Parkinson's disease"):
+        assert [t.text for t in nlp(text)] == [t.text for t in plain(text)]  # text without them: as spaCy's
+    doc = nlp("Cisplatin\u200b-induced")
+    assert doc.text == "Cisplatin\u200b-induced"  # offsets index the original text
+    nlp.to_disk(tmp_path / "p")
+    assert [t.text for t in spacy.load(tmp_path / "p")("a\u200bb")] == ["a", "\u200b", "b"]
+
+
+def test_kg_lookup_sees_a_name_split_by_invisible_characters():
+    from spacy_kogner.kg import KGTable
+    from tests.util import TINY_KG
+
+    kg = KGTable.from_disk(TINY_KG)
+    nlp = spacy.blank("en", config={"nlp": {"tokenizer": {"@tokenizers": "spacy_kogner.Tokenizer.v1"}}})
+    for text in ("Naloxone\u200b-induced", "Nal\u00adoxone given", "\ufeffnaloxone"):
+        words = [t.text for t in nlp(text)]
+        assert [kg.ids[m.entities[0]] for m in kg.find_mentions(words)] == ["MESH:D009270"], text
