@@ -51,6 +51,8 @@ setup(
         "spacy_misc": [
             "spacy_kogner.KGTableLoader.v1 = spacy_kogner.kg.loaders:create_kg_table_loader",
             "spacy_kogner.GoldHoldOutLoader.v1 = spacy_kogner.kg.loaders:create_gold_hold_out_loader",
+            "spacy_kogner.ExactAliasCandidates.v1 = spacy_kogner.kg.candidates:create_exact_alias_candidates",
+            "spacy_kogner.CharNgramCandidates.v1 = spacy_kogner.kg.candidates:create_char_ngram_candidates",
         ],
         "spacy_callbacks": [
             "spacy_kogner.cpu_bf16_inference.v1 = spacy_kogner.pipeline.cpu_bf16_inference:create_cpu_bf16_inference"

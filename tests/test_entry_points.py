@@ -9,7 +9,8 @@ import pytest
 EXPECTED = {
     "spacy_factories": {"kogner_ner", "kg_dictionary_ner", "abbreviation_detector"},
     "spacy_architectures": {"spacy_kogner.KoGNER.v1"},
-    "spacy_misc": {"spacy_kogner.KGTableLoader.v1", "spacy_kogner.GoldHoldOutLoader.v1"},
+    "spacy_misc": {"spacy_kogner.KGTableLoader.v1", "spacy_kogner.GoldHoldOutLoader.v1",
+                   "spacy_kogner.ExactAliasCandidates.v1", "spacy_kogner.CharNgramCandidates.v1"},
     "spacy_tokenizers": {"spacy_kogner.Tokenizer.v1", "spacy_kogner.SciSpacyTokenizer.v1"},
     "spacy_callbacks": {"spacy_kogner.cpu_bf16_inference.v1"},
 }

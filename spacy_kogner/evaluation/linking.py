@@ -14,6 +14,7 @@ from typing import Callable, Dict, Iterable, List, Optional, Sequence, Set, Tupl
 
 from spacy.tokens import Doc, Span
 
+from ..kg.candidates import CandidateGenerator, create_exact_alias_candidates
 from ..kg.table import KGTable
 from ..ml.graph import abbreviation_pairs
 from ..pipeline.entities import link_spans
@@ -23,14 +24,17 @@ from .scores import counts_prf, set_prf
 Linker = Callable[[Span], str]  # a gold span -> the KG id it is linked to ("" for none)
 
 
-def exact_alias_linker(kg: KGTable) -> Linker:
-    """The linking of `kogner_ner` (`pipeline.entities.link_spans`): the
-    best-ranked entity of the span's label whose alias is the span's text, or,
-    for an abbreviation that scispaCy's detector found in the doc (run it on
-    the docs first), its long form's text."""
+def component_linker(kg: KGTable, get_candidates: Optional[CandidateGenerator] = None, threshold: float = 0.0) -> Linker:
+    """The linking of `kogner_ner` (`pipeline.entities.link_spans`) with this
+    candidate generator (default: exact aliases): the best candidate of the
+    span's label for its text or, for an abbreviation that scispaCy's detector
+    found in the doc (run it on the docs first), its long form's text."""
+    get_candidates = get_candidates or create_exact_alias_candidates()
+
     def link(span: Span) -> str:
         unlinked = Span(span.doc, span.start, span.end, label=span.label_)  # without the gold span's kb_id
-        return link_spans(kg, span.doc, [unlinked], abbreviation_pairs(span.doc))[0].kb_id_
+        linked, _ = link_spans(kg, span.doc, [unlinked], abbreviation_pairs(span.doc), get_candidates, threshold)
+        return linked[0].kb_id_
 
     return link
 

@@ -1,11 +1,12 @@
 """Entity spans after decoding: an entity has a letter or digit,
 abbreviations take the label of their long form, and each entity gets the KG
-id of the best KG entity of its type whose alias is its text (an
-abbreviation's: its long form's)."""
+id of its best candidate (from a candidate generator, for its text or an
+abbreviation's long form) when that candidate's score passes a threshold."""
 from typing import List, Sequence, Tuple
 
 from spacy.tokens import Doc, Span
 
+from ..kg.candidates import Candidate, CandidateGenerator
 from ..kg.table import KGTable
 
 AbbreviationPair = Tuple[int, int, int, int]  # short start, short end, long start, long end (tokens)
@@ -40,14 +41,19 @@ def label_abbreviations(
     )
 
 
-def link_spans(kg: KGTable, doc: Doc, spans: List[Span], pairs: Sequence[AbbreviationPair]) -> List[Span]:
-    """The spans with kb_id set to the best-ranked KG entity of their label whose
-    alias is the span's text; an abbreviation (short form of `pairs`) is looked
-    up by its long form. A span with no such entity keeps an empty kb_id."""
+def link_spans(kg: KGTable, doc: Doc, spans: List[Span], pairs: Sequence[AbbreviationPair],
+               get_candidates: CandidateGenerator, threshold: float = 0.0,
+               ) -> Tuple[List[Span], List[List[Candidate]]]:
+    """The spans with kb_id set to their best candidate (`get_candidates` of the
+    span's text and label; an abbreviation of `pairs` is looked up by its long
+    form) when its score is at least `threshold`, else an empty kb_id (no id);
+    and each span's candidates as (entity row, score)."""
     long_forms = {(s_start, s_end): (l_start, l_end) for s_start, s_end, l_start, l_end in pairs}
-    linked = []
+    linked, candidates = [], []
     for span in spans:
         start, end = long_forms.get((span.start, span.end), (span.start, span.end))
-        row = kg.entity_of_type([token.text for token in doc[start:end]], span.label_)
-        linked.append(span if row is None else Span(doc, span.start, span.end, label=span.label_, kb_id=kg.ids[row]))
-    return linked
+        found = get_candidates(kg, [token.text for token in doc[start:end]], span.label_)
+        kb_id = kg.ids[found[0][0]] if found and found[0][1] >= threshold else ""
+        linked.append(Span(doc, span.start, span.end, label=span.label_, kb_id=kb_id))
+        candidates.append(found)
+    return linked, candidates

@@ -20,6 +20,7 @@ from spacy.vocab import Vocab
 from thinc.api import Config, Model, Optimizer, SequenceCategoricalCrossentropy, set_dropout_rate
 from thinc.types import Floats2d
 
+from ..kg.candidates import CandidateGenerator, create_exact_alias_candidates
 from ..kg.holdout import GoldHoldOut, ResolvedHoldOut
 from ..kg.table import KGTable
 from ..ml.graph import abbreviation_pairs
@@ -61,6 +62,8 @@ DEFAULT_SPANS_KEY = "kogner"
         "model": DEFAULT_MODEL,
         "spans_key": DEFAULT_SPANS_KEY,
         "link_entities": True,
+        "get_candidates": {"@misc": "spacy_kogner.CharNgramCandidates.v1", "top_k": 5},
+        "link_threshold": 0.7,
         "learn_rate_scale": 1.0,
         "scorer": {"@scorers": "spacy_kogner.entity_and_link_scorer.v1"},
     },
@@ -73,6 +76,8 @@ def make_kogner_ner(
     model: Model[List[Doc], List[Floats2d]],
     spans_key: str,
     link_entities: bool,
+    get_candidates: CandidateGenerator,
+    link_threshold: float,
     learn_rate_scale: float,
     scorer: Optional[Callable],
 ) -> "KoGNERecognizer":
@@ -81,11 +86,15 @@ def make_kogner_ner(
     spans_key: doc.spans key of the predicted entities with their scores
         (doc.spans[spans_key].attrs["scores"]).
     link_entities: set ent.kb_id_ to a KG entity of the same type as the prediction.
+    get_candidates: the candidate generator (spacy_kogner.ExactAliasCandidates.v1 or
+        spacy_kogner.CharNgramCandidates.v1, or your own registered one).
+    link_threshold: an entity whose best candidate scores below this gets no kb_id.
     learn_rate_scale: this component's weights learn at the optimizer's rate times
         this; a transformer behind a listener updates its own weights at the
         optimizer's rate, so the freshly initialised head can learn faster.
     """
     return KoGNERecognizer(nlp.vocab, model, name, spans_key=spans_key, link_entities=link_entities,
+                           get_candidates=get_candidates, link_threshold=link_threshold,
                            learn_rate_scale=learn_rate_scale, scorer=scorer)
 
 
@@ -103,6 +112,8 @@ class KoGNERecognizer(TrainablePipe):
         *,
         spans_key: str = DEFAULT_SPANS_KEY,
         link_entities: bool = True,
+        get_candidates: Optional[CandidateGenerator] = None,
+        link_threshold: float = 0.7,
         learn_rate_scale: float = 1.0,
         scorer: Optional[Callable] = None,
     ):
@@ -112,10 +123,12 @@ class KoGNERecognizer(TrainablePipe):
         self.scorer = scorer
         self.kg: Optional[KGTable] = None
         self.hold_out: Optional[ResolvedHoldOut] = None  # training only, never saved
+        self.get_candidates = get_candidates or create_exact_alias_candidates()
         self.cfg: Dict[str, Any] = {
             "labels": [],
             "spans_key": spans_key,
             "link_entities": link_entities,
+            "link_threshold": link_threshold,
             "learn_rate_scale": learn_rate_scale,
             "kg": None,
         }
@@ -182,12 +195,16 @@ class KoGNERecognizer(TrainablePipe):
                 confidences.append(float(np.exp(token_logp[begin:stop].mean())))
             pairs = abbreviation_pairs(doc)
             spans, confidences = label_abbreviations(doc, pairs, spans, confidences)
+            candidates = None
             if self.cfg["link_entities"] and self.kg is not None:
-                spans = link_spans(self.kg, doc, spans, pairs)
+                spans, candidates = link_spans(self.kg, doc, spans, pairs, self.get_candidates,
+                                               self.cfg["link_threshold"])
             doc.set_ents(spans, default="outside")
             group = SpanGroup(doc, name=self.cfg["spans_key"], spans=spans)
             group.attrs["scores"] = confidences
-            if self.kg is not None:
+            if candidates is not None:
+                group.attrs["kb_candidates"] = [[[self.kg.ids[row], score] for row, score in found]
+                                                for found in candidates]
                 group.attrs["kb_xrefs"] = [self.kg.xrefs_of(span.kb_id_) for span in spans]
             doc.spans[self.cfg["spans_key"]] = group
 

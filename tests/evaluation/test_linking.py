@@ -1,7 +1,7 @@
 import spacy
 from spacy.tokens import Doc, Span
 
-from spacy_kogner.evaluation.linking import concept_scores, end_to_end_scores, exact_alias_linker, gold_mention_accuracy
+from spacy_kogner.evaluation.linking import concept_scores, end_to_end_scores, component_linker, gold_mention_accuracy
 from spacy_kogner.kg import KGTable
 from tests.util import TINY_KG
 
@@ -21,7 +21,7 @@ GOLD = [doc_with([(0, 1, "Chemical", "MESH:D009270"), (2, 3, "Chemical", "MESH:D
 
 def test_exact_alias_accuracy_on_gold_mentions():
     kg = KGTable.from_disk(TINY_KG)
-    scores = gold_mention_accuracy(GOLD, exact_alias_linker(kg))
+    scores = gold_mention_accuracy(GOLD, component_linker(kg))
     assert scores["all"]["mentions"] == 3  # the mention without an id is left out
     assert scores["Chemical"]["acc_at_1"] == 100.0 and scores["Disease"]["acc_at_1"] == 100.0
     wrong = gold_mention_accuracy(GOLD, lambda span: "")
@@ -61,7 +61,7 @@ def test_promoted_supplementary_concepts_map_to_their_descriptors():
     assert mapping == {"MESH:C026098": "MESH:D000077287"}  # a DOID target is no descriptor: not mapped
     assert [map_id(e.kb_id_, mapping) for e in docs[0].ents] == ["MESH:D000077287", "MESH:D000077287", "MESH:C000001"]
     assert map_id("MESH:C026098|MESH:D1", mapping) == "MESH:D000077287|MESH:D1" and map_id("", mapping) == ""
-    link = exact_alias_linker(kg)
+    link = component_linker(kg)
     assert gold_mention_accuracy(docs, link)["Chemical"]["acc_at_1"] == 0.0
     assert gold_mention_accuracy(docs, link, mapping)["Chemical"]["acc_at_1"] == 100.0
     disagreeing = [gold([(0, 1, "Chemical", "MESH:C026098"), (3, 4, "Chemical", "MESH:C026098")])]
@@ -74,5 +74,5 @@ def test_abbreviations_are_linked_through_their_long_form():
     doc = nlp("Patients with Parkinson's disease ( PD ) improved . PD was stable .")
     doc.ents = [Span(doc, 2, 5, label="Disease", kb_id="MESH:D010300"), Span(doc, 6, 7, label="Disease", kb_id="MESH:D010300"),
                 Span(doc, 10, 11, label="Disease", kb_id="MESH:D010300")]
-    scores = gold_mention_accuracy([doc], exact_alias_linker(KGTable.from_disk(TINY_KG)))
+    scores = gold_mention_accuracy([doc], component_linker(KGTable.from_disk(TINY_KG)))
     assert scores["Disease"] == {"mentions": 3, "acc_at_1": 100.0, "with_any_id": 100.0}

@@ -259,6 +259,34 @@ def test_an_entity_has_a_letter_or_digit(trained_nlp):
     assert [[e.text for e in d.ents] for d in trained_nlp.pipe(["   \n\t ", "", "🧪"])] == [[], [], []]
 
 
+def test_candidates_threshold_and_a_swapped_generator(trained_nlp, tiny_bert, tmp_path):
+    doc = trained_nlp("Naloxone reverses the antihypertensive effect of clonidine .")
+    group = doc.spans["kogner"]
+    assert len(group.attrs["kb_candidates"]) == len(group)
+    pipe = trained_nlp.get_pipe("kogner_ner")
+    for span, found in zip(group, group.attrs["kb_candidates"]):
+        passes = bool(found) and found[0][1] >= pipe.cfg["link_threshold"]
+        assert span.kb_id_ == (found[0][0] if passes else "")
+    pipe.cfg["link_threshold"] = 1.01  # no candidate scores above 1: every entity gets no id
+    try:
+        assert all(not e.kb_id_ for e in trained_nlp("Naloxone reverses the effect of clonidine .").ents)
+    finally:
+        pipe.cfg["link_threshold"] = 0.7
+    from spacy.util import registry
+
+    @registry.misc("test_kogner.NoCandidates.v1")
+    def no_candidates():
+        return lambda kg, words, label: []
+
+    nlp = make_nlp(tiny_bert, use_kg=True)
+    nlp.get_pipe("kogner_ner").get_candidates = registry.misc.get("test_kogner.NoCandidates.v1")()
+    config = nlp.config.copy()
+    assert config["components"]["kogner_ner"]["get_candidates"]["@misc"] == "spacy_kogner.CharNgramCandidates.v1"
+    config["components"]["kogner_ner"]["get_candidates"] = {"@misc": "test_kogner.NoCandidates.v1"}
+    swapped = spacy.util.load_model_from_config(config, auto_fill=True)
+    assert swapped.get_pipe("kogner_ner").get_candidates(None, ["x"], "Chemical") == []
+
+
 def test_entities_carry_their_kg_cross_references(trained_nlp):
     doc = trained_nlp("Naloxone reverses the antihypertensive effect of clonidine .")
     group = doc.spans["kogner"]
