@@ -16,7 +16,8 @@ ALLOWED = {
     "pipeline": {"util", "kg", "ml"},
     "evaluation": {"util", "corpus", "kg", "ml", "pipeline"},
     "project": {"util"},
-    "cli": {"util", "corpus", "kg", "kg_build", "ml", "pipeline", "evaluation", "project"},
+    "annotate": {"util", "corpus", "kg", "ml", "pipeline"},
+    "cli": {"util", "corpus", "kg", "kg_build", "ml", "pipeline", "evaluation", "project", "annotate"},
 }
 MAX_LINES = 300
 

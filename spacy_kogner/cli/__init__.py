@@ -1,5 +1,5 @@
 """Command line interface: `python -m spacy_kogner --help`."""
-from . import corpus, kg, project  # noqa: F401  (registers the commands)
+from . import annotate, corpus, kg, project  # noqa: F401  (registers the commands)
 from .app import app
 
 __all__ = ["app"]

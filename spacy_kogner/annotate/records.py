@@ -1,0 +1,123 @@
+"""Input records for `annotate`: documents (id, text) read from files of the
+field's formats, in a fixed order, one stream over all input files.
+
+Formats: `txt` (a file per document, id = file name), `lines` (one document
+per line, id = file name:line), `jsonl` (one JSON object per line, id and
+text fields configurable), `pubtator` (title and abstract lines; the text is
+title + " " + abstract, as PubTator offsets index it). A record that cannot be
+read is yielded as a BadRecord naming the file and line, so the caller decides
+whether it stops the run or goes to a rejects file."""
+import glob
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Dict, Iterator, List, Sequence, Union
+
+from ..corpus.pubtator import PubTatorFormatError, document_text, iter_pubtator
+
+FORMATS = ("txt", "lines", "jsonl", "pubtator")
+
+
+@dataclass
+class Record:
+    """One document: its id, text and where it came from (file:line)."""
+
+    id: str
+    text: str
+    source: str
+    meta: Dict[str, Any] = field(default_factory=dict)  # e.g. the PubTator title, to write the format back
+
+
+@dataclass
+class BadRecord:
+    """A record that could not be read, with the reason."""
+
+    source: str
+    reason: str
+
+
+class InputError(ValueError):
+    """Inputs that cannot be read at all (no file, unknown format)."""
+
+
+def input_files(inputs: Sequence[Union[str, Path]]) -> List[Path]:
+    """The files of the inputs (files, folders, glob patterns), sorted, each once."""
+    files: List[Path] = []
+    for item in inputs:
+        path = Path(item)
+        if path.is_dir():
+            files.extend(sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith(".")))
+        elif path.is_file():
+            files.append(path)
+        else:
+            matches = sorted(Path(p) for p in glob.glob(str(item), recursive=True) if Path(p).is_file())
+            if not matches:
+                raise InputError(f"no input file at {item}")
+            files.extend(matches)
+    return list(dict.fromkeys(files))
+
+
+def format_of(path: Path) -> str:
+    """The input format of a file from its name (".pubtator"/".PubTator.txt",
+    ".jsonl", ".txt")."""
+    name = path.name.lower()
+    if name.endswith((".pubtator", ".pubtator.txt")):
+        return "pubtator"
+    if name.endswith((".jsonl", ".ndjson")):
+        return "jsonl"
+    if name.endswith(".txt"):
+        return "txt"
+    raise InputError(f"{path}: cannot tell the format from the name; give --input-format ({', '.join(FORMATS)})")
+
+
+def read_records(files: Sequence[Path], input_format: str = "auto", id_field: str = "id",
+                 text_field: str = "text") -> Iterator[Union[Record, BadRecord]]:
+    """Every record of the files, in order."""
+    if input_format != "auto" and input_format not in FORMATS:
+        raise InputError(f"unknown input format {input_format!r}; known: auto, {', '.join(FORMATS)}")
+    for path in files:
+        fmt = format_of(path) if input_format == "auto" else input_format
+        if fmt == "txt":
+            yield _text_file(path)
+        elif fmt == "lines":
+            with path.open(encoding="utf8", errors="strict", newline="") as file:
+                for number, line in enumerate(file, 1):
+                    yield Record(f"{path.name}:{number}", line.rstrip("\r\n"), f"{path}:{number}")
+        elif fmt == "jsonl":
+            yield from _jsonl(path, id_field, text_field)
+        else:
+            yield from _pubtator(path)
+
+
+def _text_file(path: Path) -> Union[Record, BadRecord]:
+    try:
+        return Record(path.name, path.read_text(encoding="utf8"), str(path))
+    except UnicodeDecodeError as err:
+        return BadRecord(str(path), f"not UTF-8 text ({err})")
+
+
+def _jsonl(path: Path, id_field: str, text_field: str) -> Iterator[Union[Record, BadRecord]]:
+    with path.open(encoding="utf8") as file:
+        for number, line in enumerate(file, 1):
+            if not line.strip():
+                continue
+            where = f"{path}:{number}"
+            try:
+                obj = json.loads(line)
+            except json.JSONDecodeError as err:
+                yield BadRecord(where, f"not a JSON object ({err})")
+                continue
+            if not isinstance(obj, dict) or not isinstance(obj.get(text_field), str):
+                yield BadRecord(where, f"no string field {text_field!r}")
+                continue
+            doc_id = obj.get(id_field)
+            yield Record(str(doc_id) if doc_id is not None else f"{path.name}:{number}", obj[text_field], where)
+
+
+def _pubtator(path: Path) -> Iterator[Union[Record, BadRecord]]:
+    try:
+        for doc in iter_pubtator(path):
+            yield Record(doc.pmid, document_text(doc), f"{path} (document {doc.pmid})",
+                         {"title": doc.title, "abstract": doc.abstract})
+    except PubTatorFormatError as err:
+        yield BadRecord(str(path), f"{err}; the rest of this file is not read")

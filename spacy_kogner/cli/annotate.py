@@ -1,0 +1,60 @@
+"""`python -m spacy_kogner annotate MODEL INPUT... OUTPUT`."""
+from pathlib import Path
+from typing import List
+
+import typer
+from wasabi import msg
+
+from .app import app
+
+
+@app.command("annotate")
+def annotate_cli(
+    model: str = typer.Argument(..., help="Pipeline: an installed package (en_kogner_bio) or a folder"),
+    paths: List[str] = typer.Argument(..., help="Input files, folders or glob patterns, then the output folder"),
+    input_format: str = typer.Option("auto", help="auto (from the file names), txt, lines, jsonl or pubtator"),
+    output_format: str = typer.Option("jsonl", help="jsonl or pubtator"),
+    id_field: str = typer.Option("id", help="jsonl: the field of the document id"),
+    text_field: str = typer.Option("text", help="jsonl: the field of the text"),
+    shard_size: int = typer.Option(1000, min=1, help="Documents per output shard (the unit of resuming)"),
+    batch_size: int = typer.Option(64, min=1, help="Documents per nlp.pipe batch"),
+    n_process: int = typer.Option(1, min=1, help="Processes for nlp.pipe"),
+    gpu_id: int = typer.Option(-1, help="GPU id (-1: CPU)"),
+    skip_bad: bool = typer.Option(False, help="Write unreadable records to rejects-*.jsonl and go on (default: stop)"),
+) -> None:
+    """Annotate a corpus: entities with KG ids and confidences, written as
+    shards under OUTPUT; run it again with the same arguments to resume."""
+    import spacy
+    from rich.progress import Progress, TextColumn, TimeElapsedColumn
+
+    from ..annotate import AnnotateError, AnnotateOptions, InputError, annotate
+
+    if len(paths) < 2:
+        msg.fail("Give at least one input and the output folder", exits=1)
+    *inputs, output = paths
+    if gpu_id >= 0:
+        spacy.require_gpu(gpu_id)
+    nlp = spacy.load(model)
+    options = AnnotateOptions(input_format=input_format, output_format=output_format, id_field=id_field,
+                              text_field=text_field, shard_size=shard_size, batch_size=batch_size,
+                              n_process=n_process, skip_bad=skip_bad)
+    columns = [TextColumn("{task.description}"), TextColumn("{task.fields[docs]} docs, {task.fields[rate]}"),
+               TimeElapsedColumn()]
+    with Progress(*columns) as bar:
+        task = bar.add_task("annotate", docs=0, rate="")
+        started = [None]
+
+        def progress(docs: int, words: int) -> None:
+            import time
+
+            started[0] = started[0] or time.perf_counter()
+            seconds = max(time.perf_counter() - started[0], 1e-9)
+            bar.update(task, docs=docs, rate=f"{docs / seconds:,.1f} docs/s, {words / seconds:,.0f} words/s")
+
+        try:
+            report = annotate(nlp, model, inputs, Path(output), options, progress)
+        except (AnnotateError, InputError) as err:
+            msg.fail(str(err), exits=1)
+    msg.good(f"{report.docs} documents, {report.entities} entities in {report.seconds} s "
+             f"({report.shards_written} shards written, {report.shards_skipped} complete from before)"
+             + (f"; {report.rejected} records rejected (rejects-*.jsonl)" if report.rejected else ""))

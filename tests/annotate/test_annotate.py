@@ -1,0 +1,149 @@
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import spacy
+from typer.testing import CliRunner
+
+from spacy_kogner.annotate import AnnotateError, AnnotateOptions, annotate, read_records, split_text
+from spacy_kogner.annotate.records import BadRecord, input_files
+from spacy_kogner.cli import app
+from spacy_kogner.corpus.pubtator import document_text, iter_pubtator
+from tests.corpus.test_pubtator import PUBTATOR
+from tests.util import TRAIN_DATA, output_text
+
+TEXTS = [text for text, _ in TRAIN_DATA]
+
+
+def jsonl_input(path: Path, n: int = 5) -> Path:
+    with path.open("w", encoding="utf8") as file:
+        for i in range(n):
+            file.write(json.dumps({"pmid": f"d{i}", "abstract": TEXTS[i % len(TEXTS)]}) + "\n")
+    return path
+
+
+def read_shards(folder: Path, ext: str = ".jsonl"):
+    return [json.loads(line) for p in sorted(folder.glob(f"part-*{ext}")) for line in p.read_text().splitlines()]
+
+
+def test_records_of_each_input_format(tmp_path):
+    (tmp_path / "a.txt").write_text("Naloxone given .", encoding="utf8")
+    (tmp_path / "many.txt").write_text("first doc\nsecond doc\n", encoding="utf8")
+    jsonl_input(tmp_path / "b.jsonl", 2)
+    (tmp_path / "c.PubTator.txt").write_text(PUBTATOR, encoding="utf8")
+    files = input_files([tmp_path / "a.txt", str(tmp_path / "*.jsonl"), tmp_path / "c.PubTator.txt"])
+    records = list(read_records(files, id_field="pmid", text_field="abstract"))
+    assert [r.id for r in records] == ["a.txt", "d0", "d1", "1", "2", "3"]
+    assert records[3].text == document_text(next(iter_pubtator(tmp_path / "c.PubTator.txt")))
+    lines = list(read_records([tmp_path / "many.txt"], "lines"))
+    assert [(r.id, r.text) for r in lines] == [("many.txt:1", "first doc"), ("many.txt:2", "second doc")]
+    (tmp_path / "bad.jsonl").write_text('{"id": 1, "text": "ok"}\n{not json\n{"id": 3}\n', encoding="utf8")
+    items = list(read_records([tmp_path / "bad.jsonl"]))
+    assert [type(i).__name__ for i in items] == ["Record", "BadRecord", "BadRecord"]
+    assert items[1].source.endswith("bad.jsonl:2") and "no string field 'text'" in items[2].reason
+
+
+def test_long_texts_are_cut_at_spaces():
+    text = "alpha beta gamma delta " * 10
+    pieces = split_text(text, 50)
+    assert "".join(piece for _, piece in pieces) == text and all(len(piece) <= 50 for _, piece in pieces)
+    assert all(text[offset:offset + len(piece)] == piece for offset, piece in pieces)
+    assert split_text("short", 50) == [(0, "short")]
+
+
+def test_annotate_jsonl_with_odd_documents_and_offsets_into_the_input(trained_nlp, tmp_path):
+    texts = [*TEXTS, "", "   \n\t ", "🧪 Naloxone\u200b and clonidine .", "Naloxone reverses clonidine . " * 40]
+    path = tmp_path / "in.jsonl"
+    path.write_text("".join(json.dumps({"id": str(i), "text": t}) + "\n" for i, t in enumerate(texts)), encoding="utf8")
+    trained_nlp.max_length = 200  # the last text is annotated in pieces
+    try:
+        report = annotate(trained_nlp, "tiny", [path], tmp_path / "out", AnnotateOptions(shard_size=3, batch_size=2))
+    finally:
+        trained_nlp.max_length = 1_000_000
+    out = read_shards(tmp_path / "out")
+    assert [o["id"] for o in out] == [str(i) for i in range(len(texts))] and report.docs == len(texts)
+    for o, text in zip(out, texts):
+        for ent in o["entities"]:
+            assert text[ent["start"]:ent["end"]] == ent["text"] and any(c.isalnum() for c in ent["text"])
+    assert out[5]["entities"] == [] and out[6]["entities"] == []
+    assert len(out[8]["entities"]) >= 40  # every piece of the long text was annotated
+    first = out[0]["entities"][0]
+    assert set(first) == {"start", "end", "text", "label", "kb_id", "name", "confidence"}
+    assert first["kb_id"] == "MESH:D009270" and first["name"] == "Naloxone" and 0 < first["confidence"] <= 1
+
+
+def test_pubtator_in_pubtator_out_keeps_texts_and_offsets(trained_nlp, tmp_path):
+    (tmp_path / "in.PubTator.txt").write_text(PUBTATOR, encoding="utf8")
+    annotate(trained_nlp, "tiny", [tmp_path / "in.PubTator.txt"], tmp_path / "out",
+             AnnotateOptions(output_format="pubtator", shard_size=2))
+    written = [doc for p in sorted((tmp_path / "out").glob("part-*.pubtator")) for doc in iter_pubtator(p)]
+    original = list(iter_pubtator(tmp_path / "in.PubTator.txt"))
+    # an empty abstract line is left out (as bioc writes PubTator); titles, abstracts and offsets are kept
+    assert [(d.pmid, d.title, d.abstract or "") for d in written] == [(d.pmid, d.title, d.abstract or "") for d in original]
+    assert sum(len(d.annotations) for d in written) > 0
+    for doc in written:
+        text = document_text(doc)
+        assert all(text[a.start:a.end] == a.text for a in doc.annotations)
+        assert all(not a.id.startswith("MESH:") for a in doc.annotations)
+
+
+def test_bad_records_stop_the_run_or_go_to_rejects(trained_nlp, tmp_path):
+    path = tmp_path / "in.jsonl"
+    path.write_text('{"id": "a", "text": "Naloxone ."}\n{"id": "b"\n{"id": "c", "text": "clonidine ."}\n', encoding="utf8")
+    with pytest.raises(AnnotateError, match=r"in\.jsonl:2: not a JSON object"):
+        annotate(trained_nlp, "tiny", [path], tmp_path / "stop", AnnotateOptions())
+    assert not list((tmp_path / "stop").glob("part-*"))  # nothing half-written
+    report = annotate(trained_nlp, "tiny", [path], tmp_path / "skip", AnnotateOptions(skip_bad=True))
+    assert [o["id"] for o in read_shards(tmp_path / "skip")] == ["a", "c"] and report.rejected == 1
+    rejects = [json.loads(line) for line in (tmp_path / "skip" / "rejects-00000.jsonl").read_text().splitlines()]
+    assert rejects[0]["source"].endswith("in.jsonl:2")
+
+
+def test_a_second_run_resumes_and_another_run_is_refused(trained_nlp, tmp_path):
+    path = jsonl_input(tmp_path / "in.jsonl", 7)
+    options = AnnotateOptions(shard_size=2, id_field="pmid", text_field="abstract")
+    first = annotate(trained_nlp, "tiny", [path], tmp_path / "out", options)
+    (tmp_path / "out" / "part-00001.jsonl").unlink()  # as if killed before this shard was complete
+    again = annotate(trained_nlp, "tiny", [path], tmp_path / "out", options)
+    assert (first.shards_written, again.shards_written, again.shards_skipped) == (4, 1, 3)
+    assert [o["id"] for o in read_shards(tmp_path / "out")] == [f"d{i}" for i in range(7)]
+    with pytest.raises(AnnotateError, match="holds the output of another run"):
+        annotate(trained_nlp, "tiny", [path], tmp_path / "out", AnnotateOptions(shard_size=3))
+
+
+@pytest.mark.slow
+def test_a_killed_run_resumes_with_every_document_once(trained_dir, tmp_path):
+    path = jsonl_input(tmp_path / "in.jsonl", 400)
+    out = tmp_path / "out"
+    cmd = [sys.executable, "-m", "spacy_kogner", "annotate", str(trained_dir), str(path), str(out),
+           "--id-field", "pmid", "--text-field", "abstract", "--shard-size", "20", "--batch-size", "10"]
+    env = {**os.environ, "HF_HUB_OFFLINE": "1"}
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 300
+    while time.time() < deadline and len(list(out.glob("part-*.jsonl"))) < 3:
+        time.sleep(0.2)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    done_before = len(list(out.glob("part-*.jsonl")))
+    assert 3 <= done_before < 20, "the run was not killed mid-way"
+    result = subprocess.run(cmd, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr[-2000:]
+    ids = [o["id"] for o in read_shards(out)]
+    assert sorted(ids) == sorted(f"d{i}" for i in range(400)) and len(ids) == len(set(ids)) == 400
+    assert not list(out.glob("*.partial"))
+
+
+def test_the_command_line(trained_dir, tmp_path):
+    path = jsonl_input(tmp_path / "in.jsonl", 3)
+    runner = CliRunner()
+    result = runner.invoke(app, ["annotate", str(trained_dir), str(path), str(tmp_path / "out"),
+                                 "--id-field", "pmid", "--text-field", "abstract"])
+    assert result.exit_code == 0, result.output
+    assert "3 documents" in output_text(result) and len(read_shards(tmp_path / "out")) == 3
+    bad = runner.invoke(app, ["annotate", str(trained_dir), str(tmp_path / "nothing*.jsonl"), str(tmp_path / "o2")])
+    assert bad.exit_code == 1 and "no input file" in output_text(bad)
