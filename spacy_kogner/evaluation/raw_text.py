@@ -3,10 +3,11 @@ tokenizer and of pipes to leave out (`python -m spacy_kogner evaluate-raw`)."""
 from pathlib import Path
 from typing import Dict, List, Sequence, Set, Tuple
 
+from ..corpus.convert import TOKENIZERS as NAMED_TOKENIZERS
 from ..corpus.pubtator import read_pubtator
 from .scores import set_prf
 
-TOKENIZERS = {"pipeline": None, "spacy": "spacy.Tokenizer.v1", "scispacy": "spacy_kogner.SciSpacyTokenizer.v1"}
+TOKENIZERS = {"pipeline": None, **NAMED_TOKENIZERS}  # "pipeline": the loaded pipeline's own
 Mention = Tuple[str, int, int, str]  # (document id, start char, end char, label)
 
 

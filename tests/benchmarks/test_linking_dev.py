@@ -1,0 +1,37 @@
+"""benchmarks/linking_dev.py (a script, not part of the package) on the smoke fixtures."""
+import importlib.util
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SMOKE = ROOT / "assets" / "smoke"
+
+
+@pytest.mark.slow
+def test_the_linking_table_on_the_smoke_fixtures(tmp_path, monkeypatch):
+    from spacy_kogner.corpus.convert import convert_iob_corpus, convert_pubtator_corpus
+
+    convert_iob_corpus(SMOKE / "corpus", tmp_path / "corpus")
+    pubtator = tmp_path / "pubtator"
+    pubtator.mkdir()
+    (pubtator / "devel.PubTator.txt").write_bytes((SMOKE / "kg" / "devel.PubTator.txt").read_bytes())
+    convert_pubtator_corpus(pubtator, tmp_path / "docs")
+    spec = importlib.util.spec_from_file_location("linking_dev", ROOT / "benchmarks" / "linking_dev.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    out = tmp_path / "linking.json"
+    monkeypatch.setattr(sys, "argv", [
+        "linking_dev.py", "--resources", str(SMOKE / "kg" / "resources"), "--hetionet", str(SMOKE / "kg" / "hetionet"),
+        "--pubtator-train", str(SMOKE / "kg" / "train.PubTator.txt"), "--gold-corpus", str(tmp_path / "corpus" / "train.spacy"),
+        "--dev", str(tmp_path / "docs" / "dev.spacy"), "--output", str(out)])
+    module.main()
+    record = json.loads(out.read_text())
+    rows = record["acc_at_1"]
+    assert len(rows) == 4 and all(0 <= s["all"]["acc_at_1"] <= 100 for s in rows.values())
+    # fallback candidates never lower accuracy on gold mentions: every exact hit stays first
+    assert (rows["char n-grams, abbreviations, ids mapped"]["all"]["acc_at_1"]
+            >= rows["exact alias, abbreviations, ids mapped"]["all"]["acc_at_1"])
+    assert set(record["thresholds (char n-grams)"]) == {"0.0", "0.5", "0.6", "0.7", "0.8", "1.0"}
