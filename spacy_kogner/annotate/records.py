@@ -4,18 +4,20 @@ field's formats, in a fixed order, one stream over all input files.
 Formats: `txt` (a file per document, id = file name), `lines` (one document
 per line, id = file name:line), `jsonl` (one JSON object per line, id and
 text fields configurable), `pubtator` (title and abstract lines; the text is
-title + " " + abstract, as PubTator offsets index it). A record that cannot be
+title + " " + abstract, as PubTator offsets index it), `bioc-xml` and
+`bioc-json` (BioC collections, read with the `bioc` package; the text puts each
+passage at its offset, so BioC offsets index it). A record that cannot be
 read is yielded as a BadRecord naming the file and line, so the caller decides
 whether it stops the run or goes to a rejects file."""
 import glob
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, Iterator, List, Sequence, Union
+from typing import Any, Dict, Iterable, Iterator, List, Sequence, Union
 
 from ..corpus.pubtator import PubTatorFormatError, document_text, iter_pubtator
 
-FORMATS = ("txt", "lines", "jsonl", "pubtator")
+FORMATS = ("txt", "lines", "jsonl", "pubtator", "bioc-xml", "bioc-json")
 
 
 @dataclass
@@ -67,6 +69,10 @@ def format_of(path: Path) -> str:
         return "jsonl"
     if name.endswith(".txt"):
         return "txt"
+    if name.endswith(".xml"):
+        return "bioc-xml"
+    if name.endswith(".json"):
+        return "bioc-json"
     raise InputError(f"{path}: cannot tell the format from the name; give --input-format ({', '.join(FORMATS)})")
 
 
@@ -85,8 +91,10 @@ def read_records(files: Sequence[Path], input_format: str = "auto", id_field: st
                     yield Record(f"{path.name}:{number}", line.rstrip("\r\n"), f"{path}:{number}")
         elif fmt == "jsonl":
             yield from _jsonl(path, id_field, text_field)
-        else:
+        elif fmt == "pubtator":
             yield from _pubtator(path)
+        else:
+            yield from _bioc(path, fmt)
 
 
 def _text_file(path: Path) -> Union[Record, BadRecord]:
@@ -121,3 +129,38 @@ def _pubtator(path: Path) -> Iterator[Union[Record, BadRecord]]:
                          {"title": doc.title, "abstract": doc.abstract})
     except PubTatorFormatError as err:
         yield BadRecord(str(path), f"{err}; the rest of this file is not read")
+
+
+def bioc_text(document) -> str:
+    """A BioC document's text: each passage's text at its offset (gaps filled
+    with line breaks), so that document-level BioC offsets index it."""
+    text = ""
+    for passage in sorted(document.passages, key=lambda p: p.offset):
+        if passage.offset < len(text):
+            raise ValueError(f"passage at offset {passage.offset} overlaps the one before it")
+        text += "\n" * (passage.offset - len(text)) + (passage.text or "")
+    return text
+
+
+def _bioc_records(path: Path, documents: Iterable) -> Iterator[Union[Record, BadRecord]]:
+    for number, document in enumerate(documents, 1):
+        where = f"{path} (document {number}, id {document.id})"
+        try:
+            yield Record(str(document.id), bioc_text(document), where, {"bioc": document})
+        except ValueError as err:
+            yield BadRecord(where, str(err))
+
+
+def _bioc(path: Path, fmt: str) -> Iterator[Union[Record, BadRecord]]:
+    from bioc import biocjson, biocxml
+
+    try:
+        if fmt == "bioc-xml":
+            with biocxml.iterparse(str(path)) as documents:  # streamed: one document at a time
+                yield from _bioc_records(path, documents)
+        else:
+            with path.open(encoding="utf8") as file:
+                documents = biocjson.load(file).documents
+            yield from _bioc_records(path, documents)
+    except Exception as err:  # lxml and json report the line of the syntax error
+        yield BadRecord(str(path), f"not a readable BioC {fmt[5:].upper()} file ({err}); the rest of it is not read")

@@ -17,7 +17,7 @@ from typing import Callable, Iterable, Iterator, List, Optional, Tuple, Union
 
 from ..util import atomic_write_bytes, md5_of
 from .records import BadRecord, InputError, Record, input_files, read_records
-from .writers import OUTPUT_FORMATS, entities_of, write_record
+from .writers import OUTPUT_FORMATS, entities_of, write_shard
 
 MANIFEST = "annotate.json"
 
@@ -135,9 +135,8 @@ def _write_shard(nlp, kg, shard: List[Union[Record, BadRecord]], path: Path, opt
             progress(report.docs + min(i + 1, len(records)), report.words)
     tmp = path.with_name(path.name + ".partial")
     with tmp.open("w", encoding="utf8") as file:
-        for record, ents in zip(records, entities):
-            write_record(file, options.output_format, record, ents)
-            report.entities += len(ents)
+        write_shard(file, options.output_format, list(zip(records, entities)))
+        report.entities += sum(len(ents) for ents in entities)
         file.flush()
         os.fsync(file.fileno())
     if bad:

@@ -6,15 +6,19 @@ character offsets into the original input text.
   preferred name);
 - `pubtator`: the document's title and abstract lines (for PubTator input; a
   plain text's first line is its title otherwise) and one mention row per
-  entity, MeSH ids without their `MESH:` prefix as PubTator writes them."""
+  entity, MeSH ids without their `MESH:` prefix as PubTator writes them;
+- `bioc-xml`, `bioc-json`: a BioC collection per shard; a BioC input document
+  keeps its passages and annotations and gets one annotation per entity in the
+  passage that holds it (infons `type`, `identifier`, `name`, `confidence`),
+  any other input becomes a document of one passage."""
 import json
-from typing import Any, Dict, List, Optional, TextIO
+from typing import Any, Dict, List, Optional, TextIO, Tuple
 
 from bioc.pubtator import PubTator, PubTatorAnn, dumps
 
 from .records import Record
 
-OUTPUT_FORMATS = {"jsonl": ".jsonl", "pubtator": ".pubtator"}
+OUTPUT_FORMATS = {"jsonl": ".jsonl", "pubtator": ".pubtator", "bioc-xml": ".xml", "bioc-json": ".json"}
 Entity = Dict[str, Any]
 
 
@@ -37,6 +41,45 @@ def entities_of(doc, kg=None, spans_key: Optional[str] = "kogner", offset: int =
                          "label": ent.label_, "kb_id": ent.kb_id_, "name": name,
                          "confidence": None if confidence is None else round(float(confidence), 4)})
     return entities
+
+
+def write_shard(file: TextIO, output_format: str, annotated: List[Tuple[Record, List[Entity]]]) -> None:
+    """Write a shard's annotated documents."""
+    if output_format.startswith("bioc-"):
+        from bioc import BioCCollection, biocjson, biocxml
+
+        collection = BioCCollection()
+        collection.source = "spacy_kogner annotate"
+        for record, entities in annotated:
+            collection.add_document(_bioc_document(record, entities))
+        file.write(biocxml.dumps(collection) if output_format == "bioc-xml" else biocjson.dumps(collection, indent=1))
+        return
+    for record, entities in annotated:
+        write_record(file, output_format, record, entities)
+
+
+def _bioc_document(record: Record, entities: List[Entity]):
+    """The record's BioC document (its own, for BioC input) with an annotation per entity."""
+    from bioc import BioCAnnotation, BioCDocument, BioCLocation, BioCPassage
+
+    document = record.meta.get("bioc")
+    if document is None:
+        document = BioCDocument()
+        document.id = record.id
+        passage = BioCPassage()
+        passage.offset, passage.text = 0, record.text
+        document.add_passage(passage)
+    passages = sorted(document.passages, key=lambda p: p.offset)
+    for number, ent in enumerate(entities, 1):
+        passage = next(p for p in reversed(passages) if p.offset <= ent["start"])
+        annotation = BioCAnnotation()
+        annotation.id = f"kogner{number}"
+        annotation.text = ent["text"]
+        annotation.infons.update({"type": ent["label"], "identifier": ent["kb_id"] or "-", "name": ent["name"],
+                                  "confidence": "" if ent["confidence"] is None else str(ent["confidence"])})
+        annotation.add_location(BioCLocation(ent["start"], ent["end"] - ent["start"]))
+        passage.add_annotation(annotation)
+    return document
 
 
 def write_record(file: TextIO, output_format: str, record: Record, entities: List[Entity]) -> None:

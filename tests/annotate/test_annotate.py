@@ -147,3 +147,49 @@ def test_the_command_line(trained_dir, tmp_path):
     assert "3 documents" in output_text(result) and len(read_shards(tmp_path / "out")) == 3
     bad = runner.invoke(app, ["annotate", str(trained_dir), str(tmp_path / "nothing*.jsonl"), str(tmp_path / "o2")])
     assert bad.exit_code == 1 and "no input file" in output_text(bad)
+
+
+def bioc_collection():
+    import bioc
+
+    collection = bioc.BioCCollection()
+    for doc_id, passages in (("p1", [(0, TEXTS[0]), (len(TEXTS[0]) + 1, TEXTS[2])]), ("p2", [(0, TEXTS[1])])):
+        document = bioc.BioCDocument()
+        document.id = doc_id
+        for offset, text in passages:
+            passage = bioc.BioCPassage()
+            passage.offset, passage.text = offset, text
+            document.add_passage(passage)
+        collection.add_document(document)
+    return collection
+
+
+@pytest.mark.parametrize("fmt,ext", [("bioc-xml", ".xml"), ("bioc-json", ".json")])
+def test_bioc_in_bioc_out_keeps_passages_and_offsets(trained_nlp, tmp_path, fmt, ext):
+    from bioc import biocjson, biocxml
+
+    from spacy_kogner.annotate.records import bioc_text
+
+    module = biocxml if fmt == "bioc-xml" else biocjson
+    (tmp_path / f"in{ext}").write_text(module.dumps(bioc_collection()), encoding="utf8")
+    report = annotate(trained_nlp, "tiny", [tmp_path / f"in{ext}"], tmp_path / "out", AnnotateOptions(output_format=fmt))
+    assert report.docs == 2
+    with (tmp_path / "out" / f"part-00000{ext}").open(encoding="utf8") as file:
+        written = module.load(file).documents
+    original = bioc_collection().documents
+    assert [d.id for d in written] == ["p1", "p2"]
+    for got, want in zip(written, original):
+        assert [(p.offset, p.text) for p in got.passages] == [(p.offset, p.text) for p in want.passages]
+        text = bioc_text(got)
+        annotations = [a for p in got.passages for a in p.annotations]
+        assert annotations and all(text[a.total_span.offset:a.total_span.end] == a.text for a in annotations)
+    assert any(a.infons["identifier"] == "MESH:D009270" for p in written[0].passages for a in p.annotations)
+
+
+def test_plain_text_to_bioc_and_a_broken_xml_file(trained_nlp, tmp_path):
+    (tmp_path / "a.txt").write_text(TEXTS[0], encoding="utf8")
+    annotate(trained_nlp, "tiny", [tmp_path / "a.txt"], tmp_path / "out", AnnotateOptions(output_format="bioc-xml"))
+    assert "<id>a.txt</id>" in (tmp_path / "out" / "part-00000.xml").read_text(encoding="utf8")
+    (tmp_path / "bad.xml").write_text("<collection><document><id>1</id><passage>", encoding="utf8")
+    items = list(read_records([tmp_path / "bad.xml"]))
+    assert len(items) == 1 and isinstance(items[0], BadRecord) and "not a readable BioC XML file" in items[0].reason
