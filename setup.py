@@ -39,7 +39,11 @@ setup(
         "scikit-learn>=1.0",
         "bioc>=2.1,<3.0",
     ],
-    extras_require={"project": ["build>=1.0"], "test": ["pytest>=7", "build>=1.0"]},
+    extras_require={
+        "project": ["build>=1.0"],
+        "parquet": ["pyarrow>=14,<22"],
+        "test": ["pytest>=7", "build>=1.0", "pyarrow>=14,<22"],
+    },
     entry_points={
         "console_scripts": ["spacy-kogner = spacy_kogner.cli:app"],
         "spacy_factories": [

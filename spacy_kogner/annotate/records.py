@@ -6,7 +6,8 @@ per line, id = file name:line), `jsonl` (one JSON object per line, id and
 text fields configurable), `pubtator` (title and abstract lines; the text is
 title + " " + abstract, as PubTator offsets index it), `bioc-xml` and
 `bioc-json` (BioC collections, read with the `bioc` package; the text puts each
-passage at its offset, so BioC offsets index it). A record that cannot be
+passage at its offset, so BioC offsets index it), `parquet` (a row per document,
+id and text columns configurable; read in batches with pyarrow). A record that cannot be
 read is yielded as a BadRecord naming the file and line, so the caller decides
 whether it stops the run or goes to a rejects file."""
 import glob
@@ -17,7 +18,7 @@ from typing import Any, Dict, Iterable, Iterator, List, Sequence, Union
 
 from ..corpus.pubtator import PubTatorFormatError, document_text, iter_pubtator
 
-FORMATS = ("txt", "lines", "jsonl", "pubtator", "bioc-xml", "bioc-json")
+FORMATS = ("txt", "lines", "jsonl", "pubtator", "bioc-xml", "bioc-json", "parquet")
 
 
 @dataclass
@@ -69,6 +70,8 @@ def format_of(path: Path) -> str:
         return "jsonl"
     if name.endswith(".txt"):
         return "txt"
+    if name.endswith(".parquet"):
+        return "parquet"
     if name.endswith(".xml"):
         return "bioc-xml"
     if name.endswith(".json"):
@@ -93,6 +96,8 @@ def read_records(files: Sequence[Path], input_format: str = "auto", id_field: st
             yield from _jsonl(path, id_field, text_field)
         elif fmt == "pubtator":
             yield from _pubtator(path)
+        elif fmt == "parquet":
+            yield from _parquet(path, id_field, text_field)
         else:
             yield from _bioc(path, fmt)
 
@@ -164,3 +169,29 @@ def _bioc(path: Path, fmt: str) -> Iterator[Union[Record, BadRecord]]:
             yield from _bioc_records(path, documents)
     except Exception as err:  # lxml and json report the line of the syntax error
         yield BadRecord(str(path), f"not a readable BioC {fmt[5:].upper()} file ({err}); the rest of it is not read")
+
+
+def _parquet(path: Path, id_field: str, text_field: str) -> Iterator[Union[Record, BadRecord]]:
+    from .writers import import_pyarrow
+
+    _, pq = import_pyarrow()
+    try:
+        parquet = pq.ParquetFile(path)
+    except Exception as err:
+        yield BadRecord(str(path), f"not a readable Parquet file ({err})")
+        return
+    names = parquet.schema_arrow.names
+    if text_field not in names:
+        yield BadRecord(str(path), f"no column {text_field!r} (columns: {', '.join(names)})")
+        return
+    columns = [text_field] + ([id_field] if id_field in names else [])
+    number = 0
+    for batch in parquet.iter_batches(batch_size=1024, columns=columns):
+        for row in batch.to_pylist():
+            number += 1
+            where = f"{path} (row {number})"
+            if not isinstance(row[text_field], str):
+                yield BadRecord(where, f"column {text_field!r} is not a string")
+                continue
+            doc_id = row.get(id_field)
+            yield Record(str(doc_id) if doc_id is not None else f"{path.name}:{number}", row[text_field], where)

@@ -134,11 +134,10 @@ def _write_shard(nlp, kg, shard: List[Union[Record, BadRecord]], path: Path, opt
         if progress is not None and n % options.batch_size == 0:
             progress(report.docs + min(i + 1, len(records)), report.words)
     tmp = path.with_name(path.name + ".partial")
-    with tmp.open("w", encoding="utf8") as file:
-        write_shard(file, options.output_format, list(zip(records, entities)))
-        report.entities += sum(len(ents) for ents in entities)
-        file.flush()
+    write_shard(tmp, options.output_format, list(zip(records, entities)))
+    with tmp.open("rb") as file:  # on disk before it is renamed
         os.fsync(file.fileno())
+    report.entities += sum(len(ents) for ents in entities)
     if bad:
         rejects = "".join(json.dumps({"source": b.source, "reason": b.reason}, ensure_ascii=False) + "\n" for b in bad)
         atomic_write_bytes(path.with_name(path.name.split(".")[0].replace("part-", "rejects-") + ".jsonl"),

@@ -10,15 +10,21 @@ character offsets into the original input text.
 - `bioc-xml`, `bioc-json`: a BioC collection per shard; a BioC input document
   keeps its passages and annotations and gets one annotation per entity in the
   passage that holds it (infons `type`, `identifier`, `name`, `confidence`),
-  any other input becomes a document of one passage."""
+  any other input becomes a document of one passage;
+- `parquet`: one row per document: `id` and `entities`, a list of structs
+  with the JSONL fields (pyarrow, `pip install "spacy_kogner[parquet]"`)."""
 import json
+from pathlib import Path
 from typing import Any, Dict, List, Optional, TextIO, Tuple
 
 from bioc.pubtator import PubTator, PubTatorAnn, dumps
 
 from .records import Record
 
-OUTPUT_FORMATS = {"jsonl": ".jsonl", "pubtator": ".pubtator", "bioc-xml": ".xml", "bioc-json": ".json"}
+OUTPUT_FORMATS = {"jsonl": ".jsonl", "pubtator": ".pubtator", "bioc-xml": ".xml", "bioc-json": ".json",
+                  "parquet": ".parquet"}
+ENTITY_FIELDS = (("start", "int64"), ("end", "int64"), ("text", "string"), ("label", "string"), ("kb_id", "string"),
+                 ("name", "string"), ("confidence", "float64"))
 Entity = Dict[str, Any]
 
 
@@ -43,19 +49,37 @@ def entities_of(doc, kg=None, spans_key: Optional[str] = "kogner", offset: int =
     return entities
 
 
-def write_shard(file: TextIO, output_format: str, annotated: List[Tuple[Record, List[Entity]]]) -> None:
-    """Write a shard's annotated documents."""
-    if output_format.startswith("bioc-"):
-        from bioc import BioCCollection, biocjson, biocxml
-
-        collection = BioCCollection()
-        collection.source = "spacy_kogner annotate"
-        for record, entities in annotated:
-            collection.add_document(_bioc_document(record, entities))
-        file.write(biocxml.dumps(collection) if output_format == "bioc-xml" else biocjson.dumps(collection, indent=1))
+def write_shard(path: Path, output_format: str, annotated: List[Tuple[Record, List[Entity]]]) -> None:
+    """Write a shard's annotated documents to `path`."""
+    if output_format == "parquet":
+        pa, pq = import_pyarrow()
+        entity_type = pa.list_(pa.struct([(name, getattr(pa, kind)()) for name, kind in ENTITY_FIELDS]))
+        table = pa.table({"id": pa.array([record.id for record, _ in annotated], pa.string()),
+                          "entities": pa.array([entities for _, entities in annotated], entity_type)})
+        pq.write_table(table, path)
         return
-    for record, entities in annotated:
-        write_record(file, output_format, record, entities)
+    with path.open("w", encoding="utf8") as file:
+        if output_format.startswith("bioc-"):
+            from bioc import BioCCollection, biocjson, biocxml
+
+            collection = BioCCollection()
+            collection.source = "spacy_kogner annotate"
+            for record, entities in annotated:
+                collection.add_document(_bioc_document(record, entities))
+            file.write(biocxml.dumps(collection) if output_format == "bioc-xml" else biocjson.dumps(collection, indent=1))
+        else:
+            for record, entities in annotated:
+                write_record(file, output_format, record, entities)
+
+
+def import_pyarrow():
+    """pyarrow and pyarrow.parquet, or an error that says how to install them."""
+    try:
+        import pyarrow
+        import pyarrow.parquet
+    except ImportError as err:
+        raise ImportError('Parquet needs pyarrow: pip install "spacy_kogner[parquet]"') from err
+    return pyarrow, pyarrow.parquet
 
 
 def _bioc_document(record: Record, entities: List[Entity]):

@@ -193,3 +193,19 @@ def test_plain_text_to_bioc_and_a_broken_xml_file(trained_nlp, tmp_path):
     (tmp_path / "bad.xml").write_text("<collection><document><id>1</id><passage>", encoding="utf8")
     items = list(read_records([tmp_path / "bad.xml"]))
     assert len(items) == 1 and isinstance(items[0], BadRecord) and "not a readable BioC XML file" in items[0].reason
+
+
+def test_parquet_in_parquet_out(trained_nlp, tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    pq.write_table(pa.table({"pmid": ["a", "b", "c"], "abstract": [TEXTS[0], "", None]}), tmp_path / "in.parquet")
+    report = annotate(trained_nlp, "tiny", [tmp_path / "in.parquet"], tmp_path / "out",
+                      AnnotateOptions(output_format="parquet", id_field="pmid", text_field="abstract", skip_bad=True))
+    assert (report.docs, report.rejected) == (2, 1)  # the null text is a bad record
+    table = pq.read_table(tmp_path / "out" / "part-00000.parquet").to_pylist()
+    assert [row["id"] for row in table] == ["a", "b"] and table[1]["entities"] == []
+    first = table[0]["entities"][0]
+    assert TEXTS[0][first["start"]:first["end"]] == first["text"] and first["kb_id"] == "MESH:D009270"
+    items = list(read_records([tmp_path / "in.parquet"], text_field="body"))
+    assert isinstance(items[0], BadRecord) and "no column 'body'" in items[0].reason
