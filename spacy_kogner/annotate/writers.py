@@ -12,7 +12,9 @@ character offsets into the original input text.
   passage that holds it (infons `type`, `identifier`, `name`, `confidence`),
   any other input becomes a document of one passage;
 - `parquet`: one row per document: `id` and `entities`, a list of structs
-  with the JSONL fields (pyarrow, `pip install "spacy_kogner[parquet]"`)."""
+  with the JSONL fields (pyarrow, `pip install "spacy_kogner[parquet]"`);
+- `html`: displaCy's entity view of each document, each entity linking to its
+  concept's page (MeSH, HGNC, ChEBI, DOID, ... from the id prefix)."""
 import json
 from pathlib import Path
 from typing import Any, Dict, List, Optional, TextIO, Tuple
@@ -22,7 +24,17 @@ from bioc.pubtator import PubTator, PubTatorAnn, dumps
 from .records import Record
 
 OUTPUT_FORMATS = {"jsonl": ".jsonl", "pubtator": ".pubtator", "bioc-xml": ".xml", "bioc-json": ".json",
-                  "parquet": ".parquet"}
+                  "parquet": ".parquet", "html": ".html"}
+# concept pages by id prefix, for the HTML output's entity links
+CONCEPT_URLS = {
+    "MESH": "https://meshb.nlm.nih.gov/record/ui?ui={}",
+    "HGNC": "https://www.genenames.org/data/gene-symbol-report/#!/hgnc_id/HGNC:{}",
+    "CHEBI": "https://www.ebi.ac.uk/chebi/searchId.do?chebiId=CHEBI:{}",
+    "DOID": "https://disease-ontology.org/?id=DOID:{}",
+    "MONDO": "https://monarchinitiative.org/MONDO:{}",
+    "HP": "https://hpo.jax.org/app/browse/term/HP:{}",
+    "UMLS": "https://uts.nlm.nih.gov/uts/umls/concept/{}",
+}
 ENTITY_FIELDS = (("start", "int64"), ("end", "int64"), ("text", "string"), ("label", "string"), ("kb_id", "string"),
                  ("name", "string"), ("confidence", "float64"))
 Entity = Dict[str, Any]
@@ -59,7 +71,15 @@ def write_shard(path: Path, output_format: str, annotated: List[Tuple[Record, Li
         pq.write_table(table, path)
         return
     with path.open("w", encoding="utf8") as file:
-        if output_format.startswith("bioc-"):
+        if output_format == "html":
+            from spacy import displacy
+
+            pages = [{"text": record.text, "title": record.id,
+                      "ents": [{"start": e["start"], "end": e["end"], "label": e["label"], "kb_id": e["kb_id"],
+                                "kb_url": concept_url(e["kb_id"])} for e in entities]}
+                     for record, entities in annotated]
+            file.write(displacy.render(pages, style="ent", manual=True, page=True))
+        elif output_format.startswith("bioc-"):
             from bioc import BioCCollection, biocjson, biocxml
 
             collection = BioCCollection()
@@ -70,6 +90,12 @@ def write_shard(path: Path, output_format: str, annotated: List[Tuple[Record, Li
         else:
             for record, entities in annotated:
                 write_record(file, output_format, record, entities)
+
+
+def concept_url(kb_id: str) -> str:
+    """The web page of a KG id ("#" when its prefix has none)."""
+    prefix, _, local = kb_id.partition(":")
+    return CONCEPT_URLS[prefix].format(local) if prefix in CONCEPT_URLS and local else "#"
 
 
 def import_pyarrow():

@@ -209,3 +209,14 @@ def test_parquet_in_parquet_out(trained_nlp, tmp_path):
     assert TEXTS[0][first["start"]:first["end"]] == first["text"] and first["kb_id"] == "MESH:D009270"
     items = list(read_records([tmp_path / "in.parquet"], text_field="body"))
     assert isinstance(items[0], BadRecord) and "no column 'body'" in items[0].reason
+
+
+def test_html_links_each_entity_to_its_concept_page(trained_nlp, tmp_path):
+    from spacy_kogner.annotate.writers import concept_url
+
+    (tmp_path / "a.txt").write_text(TEXTS[0], encoding="utf8")
+    annotate(trained_nlp, "tiny", [tmp_path / "a.txt"], tmp_path / "out", AnnotateOptions(output_format="html"))
+    html = (tmp_path / "out" / "part-00000.html").read_text(encoding="utf8")
+    assert "https://meshb.nlm.nih.gov/record/ui?ui=D009270" in html and "Naloxone" in html
+    assert concept_url("HGNC:5") == "https://www.genenames.org/data/gene-symbol-report/#!/hgnc_id/HGNC:5"
+    assert concept_url("corpus:Disease:x") == "#" and concept_url("") == "#"
