@@ -62,7 +62,7 @@ DEFAULT_SPANS_KEY = "kogner"
         "model": DEFAULT_MODEL,
         "spans_key": DEFAULT_SPANS_KEY,
         "link_entities": True,
-        "get_candidates": {"@misc": "spacy_kogner.CharNgramCandidates.v1", "top_k": 5},
+        "get_candidates": {"@misc": "spacy_kogner.ExactAliasCandidates.v1"},
         "link_threshold": 0.7,
         "learn_rate_scale": 1.0,
         "scorer": {"@scorers": "spacy_kogner.entity_and_link_scorer.v1"},
