@@ -47,7 +47,7 @@ setup(
     entry_points={
         "console_scripts": ["spacy-kogner = spacy_kogner.cli:app"],
         "spacy_factories": [
-            "kogner_ner = spacy_kogner.pipeline.kogner_ner:make_kogner_ner",
+            "kogner_ner = spacy_kogner.pipeline.kogner_factory:make_kogner_ner",
             "kg_dictionary_ner = spacy_kogner.pipeline.dictionary_ner:make_kg_dictionary_ner",
             "abbreviation_detector = scispacy.abbreviation:AbbreviationDetector",
         ],

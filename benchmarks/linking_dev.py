@@ -17,6 +17,7 @@ from typing import Dict, List
 import numpy as np
 import spacy
 from spacy.lang.en.stop_words import STOP_WORDS
+from spacy.tokens import Span
 
 from spacy_kogner.corpus.docbin import read_docs
 from spacy_kogner.evaluation.linking import component_linker, gold_mention_accuracy
@@ -27,6 +28,7 @@ from spacy_kogner.kg_build.build import annotated_docs, find_sources, gold_menti
 from spacy_kogner.kg_build.merge import merge_sources
 from spacy_kogner.kg_build.table import build_table
 from spacy_kogner.ml.graph import abbreviation_pairs
+from spacy_kogner.pipeline.entities import link_spans
 
 THRESHOLDS = (0.0, 0.5, 0.6, 0.7, 0.8, 1.0)
 
@@ -36,11 +38,11 @@ def threshold_scores(table, docs, get_candidates, mapping) -> Dict[str, Dict[str
     and a false negative, no id a false negative (spaCy's `score_links`)."""
     best: List = []
     for doc in docs:
-        long_forms = {(a, b): (c, d) for a, b, c, d in abbreviation_pairs(doc)}
+        pairs = abbreviation_pairs(doc)
         for ent in doc.ents:
             if ent.kb_id_:
-                start, end = long_forms.get((ent.start, ent.end), (ent.start, ent.end))
-                found = get_candidates(table, [t.text for t in doc[start:end]], ent.label_)
+                unlinked = Span(doc, ent.start, ent.end, label=ent.label_)
+                _, (found,) = link_spans(table, doc, [unlinked], pairs, get_candidates)
                 right = bool(found) and table.ids[found[0][0]] == map_id(ent.kb_id_, mapping)
                 best.append((ent.label_, found[0][1] if found else -1.0, right))
     result = {}

@@ -129,9 +129,10 @@ def build_kg(output: Path, options: KGBuildOptions, log: Callable[[str], None] =
     mention_docs = annotated_docs(options.train_mentions) if options.train_mentions is not None else []
     keep_gold = gold_mention_filter(gold_docs) if options.gold_corpus is not None else None
     training_texts = list(dict.fromkeys(text for text, _ in [*gold_docs, *mention_docs]))
-    doc_units = document_units(training_texts, read_pubtator(sources.pubtator).texts if sources.pubtator else {})
+    gold = read_pubtator(sources.pubtator) if sources.pubtator else None
+    doc_units = document_units(training_texts, gold.texts if gold is not None else {})
     corpus_mentions = [(text, label, doc_units[doc_key(doc)]) for doc, ents in mention_docs for text, label in ents]
-    merged = merge_sources(sources, log=log, keep_gold=keep_gold, corpus_mentions=corpus_mentions)
+    merged = merge_sources(sources, log=log, keep_gold=keep_gold, corpus_mentions=corpus_mentions, gold=gold)
     if not merged.entities:
         raise KGBuildError("The sources gave no entity")
     table = _distilled_table(merged, sources, options)

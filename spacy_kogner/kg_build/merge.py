@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Dict, List, Optional, Sequence, Set, Tuple
 
-from ..corpus.pubtator import read_pubtator
+from ..corpus.pubtator import PubTatorData, read_pubtator
 from ..kg.holdout import GoldLinks
 from ..kg.normalize import alias_key, is_word_key
 from .sources import (
@@ -149,13 +149,12 @@ def add_hetionet_edges(m: Merger, sources: KGSources, drugbank: Dict[str, str], 
     m.log(f"Hetionet edges: {n_kept} of {n_read} mapped onto KG ids")
 
 
-def add_pubtator_gold(m: Merger, sources: KGSources, keep_gold: Optional[Callable[[str, str], bool]]) -> None:
+def add_pubtator_gold(m: Merger, gold: Optional[PubTatorData], keep_gold: Optional[Callable[[str, str], bool]]) -> None:
     """Gold mentions of PubTator files as aliases of their MeSH ids (those
     `keep_gold(text, label)` accepts), recording the gold-only links in
     `gold_links`; CID relations between entities that got such an alias."""
-    if not sources.pubtator:
+    if gold is None:
         return
-    gold = read_pubtator(sources.pubtator)
     n_alias = 0
     aliased: Set[str] = set()
     source_keys: Dict[str, Set[str]] = {}  # an entity's keys before gold touched it
@@ -213,9 +212,11 @@ def merge_sources(
     log: Log = print,
     keep_gold: Optional[Callable[[str, str], bool]] = None,
     corpus_mentions: Sequence[CorpusMention] = (),
+    gold: Optional[PubTatorData] = None,
 ) -> MergedKG:
     """Read every given source and merge it into one KG. `keep_gold(text, label)`
-    selects the PubTator gold mentions that become aliases (default: all).
+    selects the PubTator gold mentions that become aliases (default: all);
+    `gold` is the PubTator files' data when the caller has read them already.
     `corpus_mentions` are annotated (text, label, unit) mentions of a training
     corpus (see `add_corpus_entities`). `gold_links` records which units
     (PMIDs, corpus documents) gave each alias link that only gold gave."""
@@ -228,7 +229,9 @@ def merge_sources(
     entrez = add_hgnc(m, sources)
     add_hetionet_nodes(m, sources, xref_map)
     add_hetionet_edges(m, sources, drugbank, entrez)
-    add_pubtator_gold(m, sources, keep_gold)
+    if gold is None and sources.pubtator:
+        gold = read_pubtator(sources.pubtator)
+    add_pubtator_gold(m, gold, keep_gold)
     add_corpus_entities(m, corpus_mentions)
     entities = [
         KGEntity(e.id, e.type, e.name, [a for a in dict.fromkeys(e.aliases) if a != e.name], m.merged_ids.get(e.id, []))

@@ -2,12 +2,15 @@
 abbreviations take the label of their long form, and each entity gets the KG
 id of its best candidate (from a candidate generator, for its text or an
 abbreviation's long form) when that candidate's score passes a threshold."""
-from typing import List, Sequence, Tuple
+from typing import List, Optional, Sequence, Tuple
 
-from spacy.tokens import Doc, Span
+import numpy as np
+from spacy.tokens import Doc, Span, SpanGroup
 
 from ..kg.candidates import Candidate, CandidateGenerator
 from ..kg.table import KGTable
+from ..ml.graph import abbreviation_pairs
+from .decoding import biluo_spans
 
 AbbreviationPair = Tuple[int, int, int, int]  # short start, short end, long start, long end (tokens)
 
@@ -16,6 +19,17 @@ def has_word_char(text: str) -> bool:
     """True if the text has a letter or digit (an entity must: whitespace,
     punctuation and symbols such as emoji are never one)."""
     return any(char.isalnum() for char in text)
+
+
+def decoded_spans(doc: Doc, tags: Sequence[str], token_logp: np.ndarray) -> Tuple[List[Span], List[float]]:
+    """The entity spans of a doc's decoded BILUO tags that have a letter or
+    digit, with their confidences: the geometric mean of their tags' probabilities."""
+    spans, confidences = [], []
+    for begin, stop, label in biluo_spans(tags):
+        if has_word_char(doc[begin:stop].text):
+            spans.append(Span(doc, begin, stop, label=label))
+            confidences.append(float(np.exp(token_logp[begin:stop].mean())))
+    return spans, confidences
 
 
 def label_abbreviations(
@@ -57,3 +71,24 @@ def link_spans(kg: KGTable, doc: Doc, spans: List[Span], pairs: Sequence[Abbrevi
         linked.append(Span(doc, span.start, span.end, label=span.label_, kb_id=kb_id))
         candidates.append(found)
     return linked, candidates
+
+
+def set_entities(doc: Doc, tags: Sequence[str], token_logp: np.ndarray, spans_key: str, kg: Optional[KGTable],
+                 get_candidates: CandidateGenerator, threshold: float) -> None:
+    """Set `doc.ents` from the doc's decoded tags (abbreviations labelled by
+    their long form, linked with `kg` when given) and the span group
+    `doc.spans[spans_key]` with the attrs "scores" and, when linked,
+    "kb_candidates" ([id, score] pairs) and "kb_xrefs"."""
+    spans, confidences = decoded_spans(doc, tags, token_logp)
+    pairs = abbreviation_pairs(doc)
+    spans, confidences = label_abbreviations(doc, pairs, spans, confidences)
+    candidates = None
+    if kg is not None:
+        spans, candidates = link_spans(kg, doc, spans, pairs, get_candidates, threshold)
+    doc.set_ents(spans, default="outside")
+    group = SpanGroup(doc, name=spans_key, spans=spans)
+    group.attrs["scores"] = confidences
+    if candidates is not None:
+        group.attrs["kb_candidates"] = [[[kg.ids[row], score] for row, score in found] for found in candidates]
+        group.attrs["kb_xrefs"] = [kg.xrefs_of(span.kb_id_) for span in spans]
+    doc.spans[spans_key] = group

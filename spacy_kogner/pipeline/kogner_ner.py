@@ -1,9 +1,6 @@
 """The `kogner_ner` component: KG-augmented NER with BILUO decoding, KG linking
-of predicted entities and per-entity confidence scores.
-
-Over 300 lines: one class implementing spaCy's TrainablePipe interface (labels,
-predict, set_annotations, update, get_loss, initialize and the four
-serialization methods), kept in one file as spaCy keeps its own pipes."""
+of predicted entities and per-entity confidence scores (its factory and
+default config: `kogner_factory.py`)."""
 from functools import partial
 from itertools import islice
 from pathlib import Path
@@ -14,88 +11,20 @@ import srsly
 from spacy import util
 from spacy.language import Language
 from spacy.pipeline import TrainablePipe
-from spacy.tokens import Doc, Span, SpanGroup
+from spacy.tokens import Doc
 from spacy.training import Example, validate_examples, validate_get_examples
 from spacy.vocab import Vocab
-from thinc.api import Config, Model, Optimizer, SequenceCategoricalCrossentropy, set_dropout_rate
+from thinc.api import Model, Optimizer, SequenceCategoricalCrossentropy, set_dropout_rate
 from thinc.types import Floats2d
 
 from ..kg.candidates import CandidateGenerator, create_exact_alias_candidates
 from ..kg.holdout import GoldHoldOut, ResolvedHoldOut
 from ..kg.table import KGTable
-from ..ml.graph import abbreviation_pairs
 from ..ml.kogner import KoGNERInput, check_kg_fits
-from .decoding import biluo_spans, biluo_tag_names, transition_constraints, viterbi_biluo_batch
-from .entities import has_word_char, label_abbreviations, link_spans
-from .scoring import make_entity_and_link_scorer  # noqa: F401  (registers the scorer)
+from .decoding import biluo_tag_names, transition_constraints, viterbi_biluo_batch
+from .entities import set_entities
 
-DEFAULT_MODEL_CONFIG = """
-[model]
-@architectures = "spacy_kogner.KoGNER.v1"
-width = 128
-depth = 2
-window = 2
-max_candidates = 3
-kg_relation_slots = 16
-use_kg = true
-dropout = 0.1
-mention_dropout = 0.2
-hold_out_gold = false
-nO = null
-
-[model.tok2vec]
-@architectures = "spacy-transformers.TransformerListener.v1"
-grad_factor = 1.0
-upstream = "*"
-
-[model.tok2vec.pooling]
-@layers = "reduce_mean.v1"
-"""
-DEFAULT_MODEL = Config().from_str(DEFAULT_MODEL_CONFIG)["model"]
 DEFAULT_SPANS_KEY = "kogner"
-
-
-@Language.factory(
-    "kogner_ner",
-    assigns=["doc.ents", "token.ent_iob", "token.ent_type", "doc.spans"],
-    default_config={
-        "model": DEFAULT_MODEL,
-        "spans_key": DEFAULT_SPANS_KEY,
-        "link_entities": True,
-        "get_candidates": {"@misc": "spacy_kogner.ExactAliasCandidates.v1"},
-        "link_threshold": 0.7,
-        "learn_rate_scale": 1.0,
-        "scorer": {"@scorers": "spacy_kogner.entity_and_link_scorer.v1"},
-    },
-    default_score_weights={"ents_f": 1.0, "ents_p": 0.0, "ents_r": 0.0, "ents_per_type": None,
-                           "nel_micro_f": None, "nel_micro_p": None, "nel_micro_r": None},
-)
-def make_kogner_ner(
-    nlp: Language,
-    name: str,
-    model: Model[List[Doc], List[Floats2d]],
-    spans_key: str,
-    link_entities: bool,
-    get_candidates: CandidateGenerator,
-    link_threshold: float,
-    learn_rate_scale: float,
-    scorer: Optional[Callable],
-) -> "KoGNERecognizer":
-    """Create a kogner_ner component.
-
-    spans_key: doc.spans key of the predicted entities with their scores
-        (doc.spans[spans_key].attrs["scores"]).
-    link_entities: set ent.kb_id_ to a KG entity of the same type as the prediction.
-    get_candidates: the candidate generator (spacy_kogner.ExactAliasCandidates.v1 or
-        spacy_kogner.CharNgramCandidates.v1, or your own registered one).
-    link_threshold: an entity whose best candidate scores below this gets no kb_id.
-    learn_rate_scale: this component's weights learn at the optimizer's rate times
-        this; a transformer behind a listener updates its own weights at the
-        optimizer's rate, so the freshly initialised head can learn faster.
-    """
-    return KoGNERecognizer(nlp.vocab, model, name, spans_key=spans_key, link_entities=link_entities,
-                           get_candidates=get_candidates, link_threshold=link_threshold,
-                           learn_rate_scale=learn_rate_scale, scorer=scorer)
 
 
 class KoGNERecognizer(TrainablePipe):
@@ -184,29 +113,9 @@ class KoGNERecognizer(TrainablePipe):
         log_probs_of = [np.log(np.clip(self.model.ops.to_numpy(s), 1e-12, 1.0)) for s in scores]
         paths = viterbi_biluo_batch(log_probs_of, *self._constraints)
         for doc, log_probs, path in zip(docs, log_probs_of, paths):
-            tags = [self.tags[i] for i in path]
-            token_logp = log_probs[np.arange(len(path)), path]
-            spans: List[Span] = []
-            confidences: List[float] = []
-            for begin, stop, label in biluo_spans(tags):
-                if not has_word_char(doc[begin:stop].text):  # whitespace, punctuation or symbols only
-                    continue
-                spans.append(Span(doc, begin, stop, label=label))
-                confidences.append(float(np.exp(token_logp[begin:stop].mean())))
-            pairs = abbreviation_pairs(doc)
-            spans, confidences = label_abbreviations(doc, pairs, spans, confidences)
-            candidates = None
-            if self.cfg["link_entities"] and self.kg is not None:
-                spans, candidates = link_spans(self.kg, doc, spans, pairs, self.get_candidates,
-                                               self.cfg["link_threshold"])
-            doc.set_ents(spans, default="outside")
-            group = SpanGroup(doc, name=self.cfg["spans_key"], spans=spans)
-            group.attrs["scores"] = confidences
-            if candidates is not None:
-                group.attrs["kb_candidates"] = [[[self.kg.ids[row], score] for row, score in found]
-                                                for found in candidates]
-                group.attrs["kb_xrefs"] = [self.kg.xrefs_of(span.kb_id_) for span in spans]
-            doc.spans[self.cfg["spans_key"]] = group
+            kg = self.kg if self.cfg["link_entities"] else None
+            set_entities(doc, [self.tags[i] for i in path], log_probs[np.arange(len(path)), path],
+                         self.cfg["spans_key"], kg, self.get_candidates, self.cfg["link_threshold"])
 
     # ------------------------------------------------------------ training
     def update(

@@ -123,7 +123,7 @@ def test_batch_of_empty_and_whitespace_docs(kg):
 def test_architecture_and_factory_defaults_agree():
     import inspect
 
-    from spacy_kogner.pipeline.kogner_ner import DEFAULT_MODEL
+    from spacy_kogner.pipeline.kogner_factory import DEFAULT_MODEL
 
     defaults = {name: p.default for name, p in inspect.signature(build_kogner_model).parameters.items()
                 if p.default is not inspect.Parameter.empty}
