@@ -7,7 +7,6 @@ import time
 from pathlib import Path
 
 import pytest
-import spacy
 from typer.testing import CliRunner
 
 from spacy_kogner.annotate import AnnotateError, AnnotateOptions, annotate, read_records, split_text
