@@ -38,6 +38,8 @@ class AnnotateOptions:
     batch_size: int = 64
     n_process: int = 1
     skip_bad: bool = False
+    # "local" (nlp.pipe in this process) or "ray" (ray_backend.py; shards cut per group of input files)
+    backend: str = "local"
 
 
 @dataclass
@@ -84,13 +86,11 @@ def _manifest(files: List[Path], options: AnnotateOptions, model: str) -> dict:
             "options": {k: v for k, v in asdict(options).items() if k not in ("batch_size", "n_process")}}
 
 
-def annotate(nlp, model_name: str, inputs: Iterable[Union[str, Path]], output: Path, options: AnnotateOptions,
-             progress: Optional[Callable[[int, int], None]] = None) -> AnnotateReport:
-    """Annotate every input record with `nlp` into shards under `output`;
-    `progress(docs, words)` is called after each batch."""
+def start_output(model_name: str, files: List[Path], output: Path, options: AnnotateOptions) -> None:
+    """Check the output format, create the output folder and write its
+    manifest, refusing a folder that holds another run's output."""
     if options.output_format not in OUTPUT_FORMATS:
         raise InputError(f"unknown output format {options.output_format!r}; known: {', '.join(OUTPUT_FORMATS)}")
-    files = input_files(inputs)
     output.mkdir(parents=True, exist_ok=True)
     manifest = _manifest(files, options, model_name)
     manifest_path = output / MANIFEST
@@ -98,7 +98,21 @@ def annotate(nlp, model_name: str, inputs: Iterable[Union[str, Path]], output: P
         raise AnnotateError(f"{output} holds the output of another run (other inputs, model or options, see "
                             f"{manifest_path}): use a new output folder")
     atomic_write_bytes(manifest_path, json.dumps(manifest, indent=2).encode("utf8"))
-    kg = next((getattr(pipe, "kg", None) for _, pipe in nlp.pipeline if getattr(pipe, "kg", None) is not None), None)
+
+
+def pipeline_kg(nlp):
+    """The KG table of the pipeline's first component that has one (None without)."""
+    return next((getattr(pipe, "kg", None) for _, pipe in nlp.pipeline if getattr(pipe, "kg", None) is not None),
+                None)
+
+
+def annotate(nlp, model_name: str, inputs: Iterable[Union[str, Path]], output: Path, options: AnnotateOptions,
+             progress: Optional[Callable[[int, int], None]] = None) -> AnnotateReport:
+    """Annotate every input record with `nlp` into shards under `output`;
+    `progress(docs, words)` is called after each batch."""
+    files = input_files(inputs)
+    start_output(model_name, files, output, options)
+    kg = pipeline_kg(nlp)
     ext = OUTPUT_FORMATS[options.output_format]
     report = AnnotateReport()
     start = time.perf_counter()
@@ -116,34 +130,58 @@ def annotate(nlp, model_name: str, inputs: Iterable[Union[str, Path]], output: P
 
 def _write_shard(nlp, kg, shard: List[Union[Record, BadRecord]], path: Path, options: AnnotateOptions,
                  report: AnnotateReport, progress: Optional[Callable[[int, int], None]]) -> None:
-    """Annotate one shard's records and write the shard (and its rejects) under
-    temporary names, then rename them."""
+    """Annotate one shard's records and write the shard."""
     bad = [item for item in shard if isinstance(item, BadRecord)]
-    if bad and not options.skip_bad:
-        raise AnnotateError(f"{bad[0].source}: {bad[0].reason} (--skip-bad writes such records to a rejects file "
-                            "and goes on)")
+    check_bad(bad, options)
     records = [item for item in shard if isinstance(item, Record)]
-    # a text longer than nlp.max_length is annotated in pieces whose offsets are shifted back
-    pieces = [(i, offset, piece) for i, r in enumerate(records) for offset, piece in split_text(r.text, nlp.max_length)]
-    entities: List[list] = [[] for _ in records]
-    texts = (piece for _, _, piece in pieces)
-    for n, ((i, offset, _), doc) in enumerate(zip(pieces, nlp.pipe(texts, batch_size=options.batch_size,
-                                                                   n_process=options.n_process)), 1):
-        entities[i].extend(entities_of(doc, kg, offset=offset))
-        report.words += len(doc)
-        if progress is not None and n % options.batch_size == 0:
-            progress(report.docs + min(i + 1, len(records)), report.words)
-    tmp = path.with_name(path.name + ".partial")
-    write_shard(tmp, options.output_format, list(zip(records, entities)))
-    with tmp.open("rb") as file:  # on disk before it is renamed
-        os.fsync(file.fileno())
+
+    def batch_done(n_records: int, words: int) -> None:
+        if progress is not None:
+            progress(report.docs + n_records, report.words + words)
+
+    entities, words = annotate_texts(nlp, kg, [r.text for r in records], options, batch_done)
+    report.words += sum(words)
+    write_complete_shard(path, records, entities, bad, options.output_format)
     report.entities += sum(len(ents) for ents in entities)
-    if bad:
-        rejects = "".join(json.dumps({"source": b.source, "reason": b.reason}, ensure_ascii=False) + "\n" for b in bad)
-        atomic_write_bytes(path.with_name(path.name.split(".")[0].replace("part-", "rejects-") + ".jsonl"),
-                           rejects.encode("utf8"))
-    os.replace(tmp, path)
     report.docs += len(records)
     report.rejected += len(bad)
     if progress is not None:
         progress(report.docs, report.words)
+
+
+def check_bad(bad: List[BadRecord], options: AnnotateOptions) -> None:
+    """Stop the run at a bad record unless --skip-bad."""
+    if bad and not options.skip_bad:
+        raise AnnotateError(f"{bad[0].source}: {bad[0].reason} (--skip-bad writes such records to a rejects file "
+                            "and goes on)")
+
+
+def annotate_texts(nlp, kg, texts: List[str], options: AnnotateOptions,
+                   batch_done: Optional[Callable[[int, int], None]] = None) -> Tuple[List[list], List[int]]:
+    """The entities and the number of words (tokens) of each text;
+    `batch_done(texts done, words)` after each batch."""
+    # a text longer than nlp.max_length is annotated in pieces whose offsets are shifted back
+    pieces = [(i, offset, piece) for i, text in enumerate(texts) for offset, piece in split_text(text, nlp.max_length)]
+    entities: List[list] = [[] for _ in texts]
+    words = [0] * len(texts)
+    docs = nlp.pipe((piece for _, _, piece in pieces), batch_size=options.batch_size, n_process=options.n_process)
+    for n, ((i, offset, _), doc) in enumerate(zip(pieces, docs), 1):
+        entities[i].extend(entities_of(doc, kg, offset=offset))
+        words[i] += len(doc)
+        if batch_done is not None and n % options.batch_size == 0:
+            batch_done(i + 1, sum(words[: i + 1]))
+    return entities, words
+
+
+def write_complete_shard(path: Path, records: List[Record], entities: List[list], bad: List[BadRecord],
+                         output_format: str) -> None:
+    """Write a shard (and its rejects) under temporary names, then rename them."""
+    tmp = path.with_name(path.name + ".partial")
+    write_shard(tmp, output_format, list(zip(records, entities)))
+    with tmp.open("rb") as file:  # on disk before it is renamed
+        os.fsync(file.fileno())
+    if bad:
+        rejects = "".join(json.dumps({"source": b.source, "reason": b.reason}, ensure_ascii=False) + "\n" for b in bad)
+        atomic_write_bytes(path.with_name("rejects-" + path.name.split(".")[0][len("part-"):] + ".jsonl"),
+                           rejects.encode("utf8"))
+    os.replace(tmp, path)

@@ -1,4 +1,5 @@
 """`python -m spacy_kogner annotate MODEL INPUT... OUTPUT`."""
+import time
 from pathlib import Path
 from typing import List
 
@@ -12,8 +13,9 @@ from .app import app
 def annotate_cli(
     model: str = typer.Argument(..., help="Pipeline: an installed package (en_kogner_bio) or a folder"),
     paths: List[str] = typer.Argument(..., help="Input files, folders or glob patterns, then the output folder"),
-    input_format: str = typer.Option("auto", help="auto (from the file names), txt, lines, jsonl or pubtator"),
-    output_format: str = typer.Option("jsonl", help="jsonl or pubtator"),
+    input_format: str = typer.Option("auto", help="auto (from the file names), txt, lines, jsonl, pubtator, "
+                                     "bioc-xml, bioc-json or parquet"),
+    output_format: str = typer.Option("jsonl", help="jsonl, pubtator, bioc-xml, bioc-json, parquet or html"),
     id_field: str = typer.Option("id", help="jsonl: the field of the document id"),
     text_field: str = typer.Option("text", help="jsonl: the field of the text"),
     shard_size: int = typer.Option(1000, min=1, help="Documents per output shard (the unit of resuming)"),
@@ -21,6 +23,12 @@ def annotate_cli(
     n_process: int = typer.Option(1, min=1, help="Processes for nlp.pipe"),
     gpu_id: int = typer.Option(-1, help="GPU id (-1: CPU)"),
     skip_bad: bool = typer.Option(False, help="Write unreadable records to rejects-*.jsonl and go on (default: stop)"),
+    backend: str = typer.Option("local", help="local (nlp.pipe here) or ray (Ray Data actors; pip install "
+                                "\"spacy_kogner[ray]\")"),
+    address: str = typer.Option(None, help="ray: the cluster to join (auto, ray://host:10001); default: a local Ray"),
+    actors: int = typer.Option(1, min=1, help="ray: pipeline actors, each loading the pipeline once"),
+    cpus_per_actor: float = typer.Option(1.0, help="ray: CPUs each actor reserves"),
+    gpus_per_actor: float = typer.Option(0.0, help="ray: GPUs each actor reserves (0.5: two actors per GPU)"),
 ) -> None:
     """Annotate a corpus: entities with KG ids and confidences, written as
     shards under OUTPUT; run it again with the same arguments to resume."""
@@ -32,28 +40,36 @@ def annotate_cli(
     if len(paths) < 2:
         msg.fail("Give at least one input and the output folder", exits=1)
     *inputs, output = paths
-    if gpu_id >= 0:
-        spacy.require_gpu(gpu_id)
-    nlp = spacy.load(model)
+    if backend not in ("local", "ray"):
+        msg.fail(f"Unknown backend {backend!r}: local or ray", exits=1)
     options = AnnotateOptions(input_format=input_format, output_format=output_format, id_field=id_field,
                               text_field=text_field, shard_size=shard_size, batch_size=batch_size,
                               n_process=n_process, skip_bad=skip_bad)
+    nlp = None
+    if backend == "local":
+        if gpu_id >= 0:
+            spacy.require_gpu(gpu_id)
+        nlp = spacy.load(model)
     columns = [TextColumn("{task.description}"), TextColumn("{task.fields[docs]} docs, {task.fields[rate]}"),
                TimeElapsedColumn()]
     with Progress(*columns) as bar:
         task = bar.add_task("annotate", docs=0, rate="")
-        started = [None]
+        started = time.perf_counter()
 
         def progress(docs: int, words: int) -> None:
-            import time
-
-            started[0] = started[0] or time.perf_counter()
-            seconds = max(time.perf_counter() - started[0], 1e-9)
+            seconds = max(time.perf_counter() - started, 1e-9)
             bar.update(task, docs=docs, rate=f"{docs / seconds:,.1f} docs/s, {words / seconds:,.0f} words/s")
 
         try:
-            report = annotate(nlp, model, inputs, Path(output), options, progress)
-        except (AnnotateError, InputError) as err:
+            if nlp is not None:
+                report = annotate(nlp, model, inputs, Path(output), options, progress)
+            else:
+                from ..annotate.ray_backend import RayOptions, annotate_ray
+
+                ray_options = RayOptions(address=address, actors=actors, cpus_per_actor=cpus_per_actor,
+                                         gpus_per_actor=gpus_per_actor)
+                report = annotate_ray(model, inputs, Path(output), options, ray_options, progress)
+        except (AnnotateError, InputError, ImportError) as err:
             msg.fail(str(err), exits=1)
     msg.good(f"{report.docs} documents, {report.entities} entities in {report.seconds} s "
              f"({report.shards_written} shards written, {report.shards_skipped} complete from before)"

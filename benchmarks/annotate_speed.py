@@ -1,0 +1,122 @@
+"""Speed and memory of `annotate` (issue 22): words/s of the local backend
+against bare `nlp.pipe` on the same texts, of the Ray backend with 1 and 2
+actors, and peak RSS of the `annotate` command on 1x and 10x inputs. Writes a
+results file that `benchmark.py report` shows, with a PubMed sizing table.
+
+    python benchmarks/annotate_speed.py training/model-best \\
+        assets/corpora/bc5cdr-pubtator/test.PubTator.txt --output benchmarks/annotate_speed.json
+"""
+import argparse
+import json
+import os
+import shlex
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any, Dict, List
+
+import spacy
+
+from kogner_benchmark.measure import code_version, machine_description
+from spacy_kogner.annotate import AnnotateOptions, annotate, read_records
+
+# a fresh interpreter that runs one command and prints the peak RSS (KiB) of its children
+PEAK_RSS = ("import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL, "
+            "stderr=subprocess.DEVNULL); print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+
+
+def pipe_rate(nlp, texts: List[str], batch_size: int) -> Dict[str, float]:
+    """Bare nlp.pipe over the texts: words (tokens), seconds, words/s."""
+    start = time.perf_counter()
+    words = sum(len(doc) for doc in nlp.pipe(texts, batch_size=batch_size))
+    seconds = time.perf_counter() - start
+    return {"words": words, "seconds": round(seconds, 2), "words_per_s": round(words / seconds)}
+
+
+def annotate_rate(nlp, model: str, corpus: Path, batch_size: int) -> Dict[str, float]:
+    """The local backend over the same file (reading, annotating, writing JSONL shards)."""
+    with tempfile.TemporaryDirectory() as out:
+        start = time.perf_counter()
+        report = annotate(nlp, model, [corpus], Path(out) / "out", AnnotateOptions(batch_size=batch_size))
+        seconds = time.perf_counter() - start
+    return {"words": report.words, "seconds": round(seconds, 2), "words_per_s": round(report.words / seconds)}
+
+
+def ray_rate(model: str, corpus: Path, batch_size: int, actors: int, cpus_per_actor: float) -> Dict[str, Any]:
+    """The Ray backend on a local Ray: wall time of the whole call, actor start and pipeline loading included."""
+    import ray
+
+    from spacy_kogner.annotate.ray_backend import RayOptions, annotate_ray
+
+    ray.init(num_cpus=os.cpu_count(), log_to_driver=False, include_dashboard=False)
+    try:
+        with tempfile.TemporaryDirectory() as out:
+            start = time.perf_counter()
+            report = annotate_ray(model, [corpus], Path(out) / "out", AnnotateOptions(batch_size=batch_size),
+                                  RayOptions(actors=actors, cpus_per_actor=cpus_per_actor))
+            seconds = time.perf_counter() - start
+    finally:
+        ray.shutdown()
+    return {"actors": actors, "cpus_per_actor": cpus_per_actor, "words": report.words, "seconds": round(seconds, 2),
+            "words_per_s": round(report.words / seconds)}
+
+
+def peak_rss(model: str, texts: List[str], copies: int, folder: Path) -> Dict[str, Any]:
+    """Peak RSS of the `annotate` command over `copies` copies of the texts (JSONL in, JSONL out)."""
+    corpus = folder / f"x{copies}.jsonl"
+    with corpus.open("w", encoding="utf8") as file:
+        for copy in range(copies):
+            for i, text in enumerate(texts):
+                file.write(json.dumps({"id": f"{copy}-{i}", "text": text}) + "\n")
+    command = [sys.executable, "-m", "spacy_kogner", "annotate", model, str(corpus), str(folder / f"out{copies}"),
+               "--shard-size", "100"]
+    start = time.perf_counter()
+    result = subprocess.run([sys.executable, "-c", PEAK_RSS, *command], capture_output=True, text=True, check=True)
+    return {"docs": len(texts) * copies, "seconds": round(time.perf_counter() - start, 1),
+            "peak_rss_mb": round(int(result.stdout.split()[-1]) / 1024, 1)}
+
+
+def main(argv=None) -> Dict[str, Any]:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("model", help="pipeline folder or package")
+    parser.add_argument("corpus", type=Path, help="PubTator file of abstracts (the BC5CDR test split)")
+    parser.add_argument("--output", type=Path, required=True)
+    parser.add_argument("--batch-size", type=int, default=64)
+    parser.add_argument("--repeats", type=int, default=2, help="timed passes of pipe and annotate (best kept)")
+    parser.add_argument("--rss-docs", type=int, default=100, help="documents of the 1x input of the RSS check")
+    parser.add_argument("--no-ray", action="store_true", help="leave out the Ray backend")
+    args = parser.parse_args(argv)
+    texts = [r.text for r in read_records([args.corpus], "pubtator")]
+    nlp = spacy.load(args.model)
+    list(nlp.pipe(texts[:32], batch_size=args.batch_size))  # warm-up
+    pipe, local = [], []
+    for _ in range(args.repeats):  # alternated, so that a slow phase of the machine hits both
+        pipe.append(pipe_rate(nlp, texts, args.batch_size))
+        local.append(annotate_rate(nlp, args.model, args.corpus, args.batch_size))
+    best_pipe = max(pipe, key=lambda r: r["words_per_s"])
+    best_local = max(local, key=lambda r: r["words_per_s"])
+    record: Dict[str, Any] = {
+        "command": "python " + " ".join(shlex.quote(a) for a in [sys.argv[0], *(argv or sys.argv[1:])]),
+        "machine": machine_description(), "code": code_version(), "docs": len(texts),
+        "words_per_doc": round(best_pipe["words"] / len(texts), 1),
+        "nlp_pipe": best_pipe, "annotate": best_local,
+        "annotate_to_pipe": round(best_local["words_per_s"] / best_pipe["words_per_s"], 3),
+        "passes": {"nlp_pipe": [r["words_per_s"] for r in pipe], "annotate": [r["words_per_s"] for r in local]},
+    }
+    del nlp
+    if not args.no_ray:
+        cores = os.cpu_count() or 1
+        record["ray"] = [ray_rate(args.model, args.corpus, args.batch_size, 1, float(cores)),
+                         ray_rate(args.model, args.corpus, args.batch_size, cores, 1.0)]
+    with tempfile.TemporaryDirectory() as folder:
+        rss_texts = texts[: args.rss_docs]
+        record["peak_rss"] = [peak_rss(args.model, rss_texts, copies, Path(folder)) for copies in (1, 10)]
+    args.output.write_text(json.dumps(record, indent=2) + "\n", encoding="utf8")
+    print(json.dumps({k: v for k, v in record.items() if k not in ("machine", "command")}, indent=1))
+    return record
+
+
+if __name__ == "__main__":
+    main()

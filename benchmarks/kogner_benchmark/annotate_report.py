@@ -1,0 +1,52 @@
+"""The `annotate` section of the benchmark report: speed against bare
+`nlp.pipe`, the Ray backend, peak RSS on 1x and 10x inputs, and what all of
+PubMed would take."""
+from typing import Any, Dict, List, Optional
+
+ANNOTATE_FILE = "annotate_speed.json"
+# PubMed as assumed for the sizing table: citations, the share with an abstract, words of a title alone
+PUBMED_CITATIONS = 36_000_000
+PUBMED_WITH_ABSTRACT = 24_000_000
+TITLE_ONLY_WORDS = 15
+# nlp.pipe on one GPU: the kogner pipeline on one H100 (benchmarks/gpu-partial-2026-11-23, float32)
+GPU_WORDS_PER_S = 13_313
+
+
+def pubmed_words(words_per_doc: float) -> float:
+    """Words (tokens) of all of PubMed: abstracts at the measured words per document, titles alone."""
+    return PUBMED_WITH_ABSTRACT * words_per_doc + (PUBMED_CITATIONS - PUBMED_WITH_ABSTRACT) * TITLE_ONLY_WORDS
+
+
+def per_core_rate(record: Dict[str, Any]) -> float:
+    """Words/s of one CPU core: the Ray run with one single-core actor per core, divided by the cores."""
+    runs = [r for r in record.get("ray", []) if r["cpus_per_actor"] == 1.0]
+    if runs:
+        return runs[-1]["words_per_s"] / runs[-1]["actors"]
+    return record["annotate"]["words_per_s"] / record["machine"]["cpu_cores"]
+
+
+def render_annotate(record: Optional[Dict[str, Any]]) -> List[str]:
+    """Markdown lines of the section (none without a record)."""
+    if not record:
+        return []
+    pipe, local = record["nlp_pipe"], record["annotate"]
+    lines = ["", f"## Annotating a corpus (`benchmarks/{ANNOTATE_FILE}`: {record['docs']} BC5CDR test abstracts, "
+                 f"{record['words_per_doc']} words each)", "",
+             "| run | words/s | seconds |", "|---|---|---|",
+             f"| bare `nlp.pipe` | {pipe['words_per_s']} | {pipe['seconds']} |",
+             f"| `annotate` (local backend, JSONL shards) | {local['words_per_s']} | {local['seconds']} |"]
+    for run in record.get("ray", []):
+        lines.append(f"| `annotate --backend ray`, {run['actors']} actor(s) x {run['cpus_per_actor']:g} CPU "
+                     f"(actor start and pipeline load included) | {run['words_per_s']} | {run['seconds']} |")
+    lines += ["", f"`annotate` / `nlp.pipe`: **{record['annotate_to_pipe']}** (target >= 0.95). Peak RSS of the "
+                  "command: " + ", ".join(f"{r['docs']} docs {r['peak_rss_mb']} MB" for r in record["peak_rss"]) + "."]
+    words = pubmed_words(record["words_per_doc"])
+    core = per_core_rate(record)
+    lines += ["", f"All of PubMed, assumed {PUBMED_CITATIONS / 1e6:.0f} M citations, {PUBMED_WITH_ABSTRACT / 1e6:.0f} M "
+                  f"with an abstract of {record['words_per_doc']} words, the rest a title of {TITLE_ONLY_WORDS}: "
+                  f"{words / 1e9:.2f} G words. CPU: {core:,.0f} words/s per core (measured above); GPU: "
+                  f"{GPU_WORDS_PER_S:,} words/s per GPU (`nlp.pipe` on one H100, 2026-11-23 record, not this run).", "",
+              "| workers | hours |", "|---|---|"]
+    lines += [f"| {n} CPU cores | {words / (core * n) / 3600:,.1f} |" for n in (2, 64, 512)]
+    lines += [f"| {n} GPU{'s' if n > 1 else ''} | {words / (GPU_WORDS_PER_S * n) / 3600:,.1f} |" for n in (1, 8)]
+    return lines

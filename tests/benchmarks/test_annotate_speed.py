@@ -1,0 +1,32 @@
+"""benchmarks/annotate_speed.py (a script) on the tiny trained pipeline, and its report section."""
+import importlib.util
+import json
+from pathlib import Path
+
+from kogner_benchmark.annotate_report import GPU_WORDS_PER_S, pubmed_words, render_annotate
+from tests.corpus.test_pubtator import PUBTATOR
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_the_annotate_speed_record_and_its_report_section(trained_dir, tmp_path):
+    spec = importlib.util.spec_from_file_location("annotate_speed", ROOT / "benchmarks" / "annotate_speed.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    corpus = tmp_path / "test.PubTator.txt"
+    corpus.write_text(PUBTATOR, encoding="utf8")
+    out = tmp_path / "annotate_speed.json"
+    module.main([str(trained_dir), str(corpus), "--output", str(out), "--repeats", "1", "--rss-docs", "2",
+                 "--no-ray"])
+    record = json.loads(out.read_text())
+    assert record["docs"] == 3 and record["nlp_pipe"]["words"] == record["annotate"]["words"] > 0
+    assert record["annotate_to_pipe"] == round(record["annotate"]["words_per_s"] / record["nlp_pipe"]["words_per_s"], 3)
+    assert [r["docs"] for r in record["peak_rss"]] == [2, 20] and all(r["peak_rss_mb"] > 50 for r in record["peak_rss"])
+    text = "\n".join(render_annotate(record))
+    assert "bare `nlp.pipe`" in text and f"**{record['annotate_to_pipe']}**" in text
+    # the sizing table: hours = PubMed's words / (rate x workers)
+    words = pubmed_words(record["words_per_doc"])
+    core = record["annotate"]["words_per_s"] / record["machine"]["cpu_cores"]
+    assert f"| 64 CPU cores | {words / (core * 64) / 3600:,.1f} |" in text
+    assert f"| 8 GPUs | {words / (GPU_WORDS_PER_S * 8) / 3600:,.1f} |" in text
+    assert render_annotate(None) == []
