@@ -109,7 +109,13 @@ class AliasIndex:
         """All candidate rows of all aliases (for range checks)."""
         return self._cand_rows
 
-    def _candidates_at(self, position: int) -> Tuple[int, ...]:
+    @property
+    def candidate_offsets(self) -> np.ndarray:
+        """Where each alias's rows start in `entity_rows` (and where the last ends)."""
+        return self._cand_offsets
+
+    def candidates_at(self, position: int) -> Tuple[int, ...]:
+        """Entity rows of the alias at this position (the order of iteration)."""
         return tuple(self._cand_rows[self._cand_offsets[position]:self._cand_offsets[position + 1]].tolist())
 
     def _key_bytes_at(self, position: int) -> bytes:
@@ -126,7 +132,7 @@ class AliasIndex:
         position = found - 1
         if self._key_bytes_at(position) != key.encode("utf8"):
             return default
-        return self._candidates_at(position)
+        return self.candidates_at(position)
 
     def __contains__(self, key: object) -> bool:
         return isinstance(key, str) and bool(self.get(key))
@@ -143,7 +149,7 @@ class AliasIndex:
 
     def values(self) -> Iterator[Tuple[int, ...]]:
         """Entity rows of every alias, in index order."""
-        return (self._candidates_at(position) for position in range(len(self)))
+        return (self.candidates_at(position) for position in range(len(self)))
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, AliasIndex):
