@@ -1,7 +1,9 @@
 """Entity linking on gold mentions of a dev split (never test): acc@1 of the
 exact-alias and character n-gram candidate generators, with and without
-abbreviations linked through their long form and with gold ids of promoted
-MeSH supplementary concepts mapped, and linking P/R/F1 over no-id thresholds.
+abbreviations linked through their long form, with gold ids of promoted
+MeSH supplementary concepts mapped, mention by mention or with the document's
+entities linked together (its exactly named concepts decide inexact ones),
+and linking P/R/F1 over no-id thresholds.
 The KG is merged from the sources with the training split's gold aliases; its
 entity vectors are zeros (linking reads only the alias ranking).
 
@@ -23,7 +25,7 @@ from spacy.tokens import Span
 
 from kogner_benchmark.measure import code_version
 from spacy_kogner.corpus.docbin import read_docs
-from spacy_kogner.evaluation.linking import component_linker, gold_mention_accuracy
+from spacy_kogner.evaluation.linking import component_linker, document_linker, gold_mention_accuracy
 from spacy_kogner.evaluation.mesh_versions import map_id, updated_ids
 from spacy_kogner.evaluation.scores import counts_prf
 from spacy_kogner.kg.candidates import create_char_ngram_candidates, create_exact_alias_candidates
@@ -95,6 +97,8 @@ def main() -> None:
         "exact alias, abbreviations": gold_mention_accuracy(docs, component_linker(table, exact)),
         "exact alias, abbreviations, ids mapped": gold_mention_accuracy(docs, component_linker(table, exact), mapping),
         "char n-grams, abbreviations, ids mapped": gold_mention_accuracy(docs, component_linker(table, ngrams), mapping),
+        "char n-grams, abbreviations, ids mapped, document concepts":
+            gold_mention_accuracy(docs, document_linker(table, ngrams), mapping),
     })
     record["thresholds (char n-grams)"] = threshold_scores(table, docs, ngrams, mapping)
     args.output.parent.mkdir(parents=True, exist_ok=True)

@@ -39,6 +39,26 @@ def component_linker(kg: KGTable, get_candidates: Optional[CandidateGenerator] =
     return link
 
 
+def document_linker(kg: KGTable, get_candidates: Optional[CandidateGenerator] = None,
+                    threshold: float = 0.0) -> Linker:
+    """As `component_linker`, but a span is linked together with all of its
+    doc's entities (`doc.ents`), as `kogner_ner` links a doc's predictions, so
+    the document's concepts decide between inexact candidates."""
+    get_candidates = get_candidates or create_exact_alias_candidates()
+    linked_doc: Dict[int, Dict[Tuple[int, int], str]] = {}
+
+    def link(span: Span) -> str:
+        doc = span.doc
+        if id(doc) not in linked_doc:
+            linked_doc.clear()  # one doc at a time
+            unlinked = [Span(doc, ent.start, ent.end, label=ent.label_) for ent in doc.ents]
+            linked, _ = link_spans(kg, doc, unlinked, abbreviation_pairs(doc), get_candidates, threshold)
+            linked_doc[id(doc)] = {(s.start, s.end): s.kb_id_ for s in linked}
+        return linked_doc[id(doc)][(span.start, span.end)]
+
+    return link
+
+
 def gold_mention_accuracy(docs: Iterable[Doc], link: Linker,
                           id_map: Optional[Dict[str, str]] = None) -> Dict[str, Dict[str, float]]:
     """acc@1 (%) of `link` on the gold mentions with an id (mapped by `id_map`,

@@ -2,7 +2,7 @@
 abbreviations take the label of their long form, and each entity gets the KG
 id of its best candidate (from a candidate generator, for its text or an
 abbreviation's long form) when that candidate's score passes a threshold."""
-from typing import List, Optional, Sequence, Tuple
+from typing import List, Optional, Sequence, Set, Tuple
 
 import numpy as np
 from spacy.tokens import Doc, Span, SpanGroup
@@ -61,16 +61,38 @@ def link_spans(kg: KGTable, doc: Doc, spans: List[Span], pairs: Sequence[Abbrevi
     """The spans with kb_id set to their best candidate (`get_candidates` of the
     span's text and label; an abbreviation of `pairs` is looked up by its long
     form) when its score is at least `threshold`, else an empty kb_id (no id);
-    and each span's candidates as (entity row, score)."""
+    and each span's candidates as (entity row, score).
+
+    The document decides between inexact candidates: a span whose best
+    candidate is no exact alias (score < 1) takes, among its candidates, a
+    concept that another span of the document names exactly (a variant of a
+    name the abstract already used: "cisplatinum" after "cisplatin"), else one
+    related in the KG to such a concept, else its best."""
     long_forms = {(s_start, s_end): (l_start, l_end) for s_start, s_end, l_start, l_end in pairs}
-    linked, candidates = [], []
+    candidates = []
     for span in spans:
         start, end = long_forms.get((span.start, span.end), (span.start, span.end))
-        found = get_candidates(kg, [token.text for token in doc[start:end]], span.label_)
-        kb_id = kg.ids[found[0][0]] if found and found[0][1] >= threshold else ""
+        candidates.append(get_candidates(kg, [token.text for token in doc[start:end]], span.label_))
+    named = {found[0][0] for found in candidates if found and found[0][1] >= 1.0}
+    related = _related_to(kg, named, {row for found in candidates if found and found[0][1] < 1.0 for row, _ in found})
+    linked = []
+    for span, found in zip(spans, candidates):
+        best = found[0] if found else None
+        if best is not None and best[1] < 1.0:
+            best = next((c for c in found if c[0] in named), next((c for c in found if c[0] in related), best))
+        kb_id = kg.ids[best[0]] if best is not None and best[1] >= threshold else ""
         linked.append(Span(doc, span.start, span.end, label=span.label_, kb_id=kb_id))
-        candidates.append(found)
     return linked, candidates
+
+
+def _related_to(kg: KGTable, named: Set[int], rows: Set[int]) -> Set[int]:
+    """Those of `rows` with a KG edge to or from a concept in `named`."""
+    if not named or not rows:
+        return set()
+    entities = np.array(sorted(named | rows), dtype="int64")
+    heads, _, tails = kg.relations_within(entities, np.zeros(len(entities), dtype="int64"))
+    edges = list(zip(entities[heads].tolist(), entities[tails].tolist()))
+    return {y for a, b in edges for x, y in ((a, b), (b, a)) if x in named and y in rows}
 
 
 def set_entities(doc: Doc, tags: Sequence[str], token_logp: np.ndarray, spans_key: str, kg: Optional[KGTable],

@@ -1,7 +1,8 @@
 import spacy
 from spacy.tokens import Doc, Span
 
-from spacy_kogner.evaluation.linking import concept_scores, end_to_end_scores, component_linker, gold_mention_accuracy
+from spacy_kogner.evaluation.linking import (component_linker, concept_scores, document_linker, end_to_end_scores,
+                                             gold_mention_accuracy)
 from spacy_kogner.kg import KGTable
 from tests.util import TINY_KG
 
@@ -26,6 +27,18 @@ def test_exact_alias_accuracy_on_gold_mentions():
     assert scores["Chemical"]["acc_at_1"] == 100.0 and scores["Disease"]["acc_at_1"] == 100.0
     wrong = gold_mention_accuracy(GOLD, lambda span: "")
     assert wrong["all"] == {"mentions": 3, "acc_at_1": 0.0, "with_any_id": 0.0}
+
+
+def test_the_document_linker_links_a_doc_s_entities_together():
+    from tests.pipeline.test_entities import fixed_candidates, table
+
+    kg = table()
+    doc = Doc(spacy.blank("en").vocab, words="Cisplatin and cisplatinum .".split())
+    doc.ents = [Span(doc, 0, 1, label="Chemical", kb_id="MESH:D002945"),
+                Span(doc, 2, 3, label="Chemical", kb_id="MESH:D002945")]
+    alone = gold_mention_accuracy([doc], component_linker(kg, fixed_candidates))
+    together = gold_mention_accuracy([doc], document_linker(kg, fixed_candidates))
+    assert alone["Chemical"]["acc_at_1"] == 50.0 and together["Chemical"]["acc_at_1"] == 100.0
 
 
 def test_end_to_end_and_concept_scores():
