@@ -21,7 +21,7 @@ def annotate_cli(
     shard_size: int = typer.Option(1000, min=1, help="Documents per output shard (the unit of resuming)"),
     batch_size: int = typer.Option(64, min=1, help="Documents per nlp.pipe batch"),
     n_process: int = typer.Option(1, min=1, help="Processes for nlp.pipe"),
-    gpu_id: int = typer.Option(-1, help="GPU id (-1: CPU)"),
+    gpu_id: int = typer.Option(-1, help="local: GPU id (-1: CPU); ray: use --gpus-per-actor"),
     skip_bad: bool = typer.Option(False, help="Write unreadable records to rejects-*.jsonl and go on (default: stop)"),
     backend: str = typer.Option("local", help="local (nlp.pipe here) or ray (Ray Data actors; pip install "
                                 "\"spacy_kogner[ray]\")"),
