@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Union
 
 from .records import BadRecord, Record, input_files, read_records
-from .runner import (AnnotateOptions, AnnotateReport, _shards, annotate_texts, check_bad, pipeline_kg, start_output,
+from .runner import (AnnotateOptions, AnnotateReport, annotate_texts, check_bad, pipeline_kg, shards, start_output,
                      write_complete_shard)
 from .writers import OUTPUT_FORMATS
 
@@ -83,7 +83,8 @@ def read_group(row: Dict[str, Any], options: Dict[str, Any], complete: List[str]
     """The rows of one group's records (flat_map): the shards not yet complete."""
     files = [Path(p) for p in json.loads(row["files"])]
     items = read_records(files, options["input_format"], options["id_field"], options["text_field"])
-    for number, shard in enumerate(_shards(items, options["shard_size"])):
+    complete = set(complete)
+    for number, shard in enumerate(shards(items, options["shard_size"])):
         name = f"part-{row['group']:05d}-{number:05d}"
         if name in complete:
             continue
@@ -181,12 +182,8 @@ def _write_shards(rows: Iterator[Dict[str, Any]], output: Path, ext: str, option
         good = [r for r in ordered if not r["bad_reason"]]
         records = [Record(r["id"], r["text"], r["source"], _meta_of(r["meta"])) for r in good]
         entities = [json.loads(r["entities"]) for r in good]
-        write_complete_shard(output / f"{row['shard']}{ext}", records, entities, bad, options.output_format)
+        write_complete_shard(output / f"{row['shard']}{ext}", records, entities, bad, options.output_format, report)
         del pending[row["shard"]]
         written.add(row["shard"])
-        report.shards_written += 1
-        report.docs += len(records)
-        report.rejected += len(bad)
-        report.entities += sum(len(ents) for ents in entities)
         if progress is not None:
             progress(report.docs, report.words)

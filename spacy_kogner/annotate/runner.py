@@ -55,7 +55,7 @@ class AnnotateReport:
     seconds: float = 0.0
 
 
-def _shards(items: Iterator[Union[Record, BadRecord]], size: int) -> Iterator[List[Union[Record, BadRecord]]]:
+def shards(items: Iterator[Union[Record, BadRecord]], size: int) -> Iterator[List[Union[Record, BadRecord]]]:
     """Consecutive shards of `size` items (records and bad records alike)."""
     shard: List[Union[Record, BadRecord]] = []
     for item in items:
@@ -117,13 +117,12 @@ def annotate(nlp, model_name: str, inputs: Iterable[Union[str, Path]], output: P
     report = AnnotateReport()
     start = time.perf_counter()
     items = read_records(files, options.input_format, options.id_field, options.text_field)
-    for number, shard in enumerate(_shards(items, options.shard_size)):
+    for number, shard in enumerate(shards(items, options.shard_size)):
         path = output / f"part-{number:05d}{ext}"
         if path.exists():
             report.shards_skipped += 1
             continue
         _write_shard(nlp, kg, shard, path, options, report, progress)
-        report.shards_written += 1
     report.seconds = round(time.perf_counter() - start, 2)
     return report
 
@@ -141,10 +140,7 @@ def _write_shard(nlp, kg, shard: List[Union[Record, BadRecord]], path: Path, opt
 
     entities, words = annotate_texts(nlp, kg, [r.text for r in records], options, batch_done)
     report.words += sum(words)
-    write_complete_shard(path, records, entities, bad, options.output_format)
-    report.entities += sum(len(ents) for ents in entities)
-    report.docs += len(records)
-    report.rejected += len(bad)
+    write_complete_shard(path, records, entities, bad, options.output_format, report)
     if progress is not None:
         progress(report.docs, report.words)
 
@@ -164,18 +160,21 @@ def annotate_texts(nlp, kg, texts: List[str], options: AnnotateOptions,
     pieces = [(i, offset, piece) for i, text in enumerate(texts) for offset, piece in split_text(text, nlp.max_length)]
     entities: List[list] = [[] for _ in texts]
     words = [0] * len(texts)
+    words_done = 0
     docs = nlp.pipe((piece for _, _, piece in pieces), batch_size=options.batch_size, n_process=options.n_process)
     for n, ((i, offset, _), doc) in enumerate(zip(pieces, docs), 1):
         entities[i].extend(entities_of(doc, kg, offset=offset))
         words[i] += len(doc)
+        words_done += len(doc)
         if batch_done is not None and n % options.batch_size == 0:
-            batch_done(i + 1, sum(words[: i + 1]))
+            batch_done(i + 1, words_done)
     return entities, words
 
 
 def write_complete_shard(path: Path, records: List[Record], entities: List[list], bad: List[BadRecord],
-                         output_format: str) -> None:
-    """Write a shard (and its rejects) under temporary names, then rename them."""
+                         output_format: str, report: AnnotateReport) -> None:
+    """Write a shard (and its rejects) under temporary names, then rename them,
+    and count it in the report."""
     tmp = path.with_name(path.name + ".partial")
     write_shard(tmp, output_format, list(zip(records, entities)))
     with tmp.open("rb") as file:  # on disk before it is renamed
@@ -185,3 +184,7 @@ def write_complete_shard(path: Path, records: List[Record], entities: List[list]
         atomic_write_bytes(path.with_name("rejects-" + path.name.split(".")[0][len("part-"):] + ".jsonl"),
                            rejects.encode("utf8"))
     os.replace(tmp, path)
+    report.shards_written += 1
+    report.docs += len(records)
+    report.rejected += len(bad)
+    report.entities += sum(len(ents) for ents in entities)

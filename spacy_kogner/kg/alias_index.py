@@ -118,6 +118,10 @@ class AliasIndex:
         """Entity rows of the alias at this position (the order of iteration)."""
         return tuple(self._cand_rows[self._cand_offsets[position]:self._cand_offsets[position + 1]].tolist())
 
+    def key_at(self, position: int) -> str:
+        """The alias key at this position (the order of iteration)."""
+        return self._key_bytes_at(position).decode("utf8")
+
     def _key_bytes_at(self, position: int) -> bytes:
         return self._keys[self._key_offsets[position]:self._key_offsets[position + 1]]
 
@@ -141,7 +145,7 @@ class AliasIndex:
         return len(self._hashes)
 
     def __iter__(self) -> Iterator[str]:
-        return (self._key_bytes_at(position).decode("utf8") for position in range(len(self)))
+        return (self.key_at(position) for position in range(len(self)))
 
     def items(self) -> Iterator[Tuple[str, Tuple[int, ...]]]:
         """(key, entity rows) pairs in index order."""

@@ -59,8 +59,7 @@ class CharNgramIndex:
         if label not in self.by_label:
             bit = 1 << self.kg.type_labels.index(label)
             aliases = np.flatnonzero(self.alias_type_bits & bit).astype("int32")
-            wanted = set(aliases.tolist())
-            keys = [key for position, key in enumerate(self.kg.aliases) if position in wanted]
+            keys = [self.kg.aliases.key_at(position) for position in aliases.tolist()]
             self.by_label[label] = TypeIndex(keys, aliases)
             del keys
             _release_freed_memory()
@@ -123,11 +122,13 @@ class TypeIndex:
 
     def query_vector(self, key: str) -> Tuple[np.ndarray, np.ndarray]:
         """The key's known 3-gram features and weights (unit norm over all its 3-grams)."""
+        if not len(self.vocab):
+            return np.zeros(0, dtype="int64"), np.zeros(0, dtype="float32")
         codes, _ = trigram_codes([key])
         codes, counts = np.unique(codes, return_counts=True)
-        at = np.minimum(np.searchsorted(self.vocab, codes), max(len(self.vocab) - 1, 0))
-        known = self.vocab[at] == codes if len(self.vocab) else np.zeros(len(codes), bool)
-        idf = np.where(known, self.idf[at] if len(self.vocab) else 0, np.log(1 + self.n_keys) + 1)
+        at = np.minimum(np.searchsorted(self.vocab, codes), len(self.vocab) - 1)
+        known = self.vocab[at] == codes
+        idf = np.where(known, self.idf[at], np.log(1 + self.n_keys) + 1)
         weights = (1 + np.log(counts)) * idf
         weights /= np.sqrt((weights ** 2).sum()) or 1.0
         return at[known], weights[known].astype("float32")  # the index's dtype: no copy of it per query

@@ -79,7 +79,8 @@ def link_spans(kg: KGTable, doc: Doc, spans: List[Span], pairs: Sequence[Abbrevi
     for span, found in zip(spans, candidates):
         best = found[0] if found else None
         if best is not None and best[1] < 1.0:
-            best = next((c for c in found if c[0] in named), next((c for c in found if c[0] in related), best))
+            preferred = [c for c in found if c[0] in named] or [c for c in found if c[0] in related]
+            best = preferred[0] if preferred else best
         kb_id = kg.ids[best[0]] if best is not None and best[1] >= threshold else ""
         linked.append(Span(doc, span.start, span.end, label=span.label_, kb_id=kb_id))
     return linked, candidates
