@@ -42,7 +42,7 @@ DEFAULT_MODEL = Config().from_str(DEFAULT_MODEL_CONFIG)["model"]
         "model": DEFAULT_MODEL,
         "spans_key": DEFAULT_SPANS_KEY,
         "link_entities": True,
-        "get_candidates": {"@misc": "spacy_kogner.ExactAliasCandidates.v1"},
+        "get_candidates": {"@misc": "spacy_kogner.CharNgramCandidates.v1", "top_k": 5},
         "link_threshold": 0.7,
         "learn_rate_scale": 1.0,
         "scorer": {"@scorers": "spacy_kogner.entity_and_link_scorer.v1"},
@@ -66,8 +66,8 @@ def make_kogner_ner(
     spans_key: doc.spans key of the predicted entities with their scores
         (doc.spans[spans_key].attrs["scores"]).
     link_entities: set ent.kb_id_ to a KG entity of the same type as the prediction.
-    get_candidates: the candidate generator (spacy_kogner.ExactAliasCandidates.v1 or
-        spacy_kogner.CharNgramCandidates.v1, or your own registered one).
+    get_candidates: the candidate generator (spacy_kogner.CharNgramCandidates.v1 or
+        spacy_kogner.ExactAliasCandidates.v1, or your own registered one).
     link_threshold: an entity whose best candidate scores below this gets no kb_id.
     learn_rate_scale: this component's weights learn at the optimizer's rate times
         this; a transformer behind a listener updates its own weights at the

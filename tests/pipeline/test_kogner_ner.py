@@ -281,7 +281,7 @@ def test_candidates_threshold_and_a_swapped_generator(trained_nlp, tiny_bert, tm
     nlp = make_nlp(tiny_bert, use_kg=True)
     nlp.get_pipe("kogner_ner").get_candidates = registry.misc.get("test_kogner.NoCandidates.v1")()
     config = nlp.config.copy()
-    assert config["components"]["kogner_ner"]["get_candidates"]["@misc"] == "spacy_kogner.ExactAliasCandidates.v1"
+    assert config["components"]["kogner_ner"]["get_candidates"]["@misc"] == "spacy_kogner.CharNgramCandidates.v1"
     config["components"]["kogner_ner"]["get_candidates"] = {"@misc": "test_kogner.NoCandidates.v1"}
     swapped = spacy.util.load_model_from_config(config, auto_fill=True)
     assert swapped.get_pipe("kogner_ner").get_candidates(None, ["x"], "Chemical") == []
