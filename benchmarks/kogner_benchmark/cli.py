@@ -47,7 +47,7 @@ def command_line(ctx: typer.Context) -> str:
 @app.command("run")
 def run(
     ctx: typer.Context,
-    settings: str = typer.Option("", help="Comma-separated settings (default: all): bc5cdr-full, bc5cdr-0.1, bc5cdr-0.25, ncbi-full"),
+    settings: str = typer.Option("", help="Comma-separated settings (default: all): bc5cdr-full, bc5cdr-0.1, bc5cdr-0.25, bc5cdr-0.5, ncbi-full"),
     systems: str = typer.Option(",".join(SYSTEMS), help="Comma-separated systems: kogner, no-kg, cnn, dictionary"),
     seeds: str = typer.Option("", help="Comma-separated seeds replacing each setting's own"),
     speed: bool = typer.Option(True, help="Measure speed, memory and sizes of the bc5cdr-full pipelines"),

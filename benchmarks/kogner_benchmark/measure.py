@@ -181,6 +181,26 @@ def run_measured(cmd: List[str], log_path: Optional[Path] = None, env: Optional[
     }
 
 
+def dev_curve(train_log: str) -> List[Tuple[int, float]]:
+    """(step, dev ENTS_F) rows of the last score table `spacy train` printed to a
+    log (a log appended by a rerun holds several tables)."""
+    curve: List[Tuple[int, float]] = []
+    columns: List[str] = []
+    for line in train_log.splitlines():
+        fields = line.split()
+        if fields[:2] == ["E", "#"]:
+            columns, curve = fields, []
+        elif columns and len(fields) > 1 and fields[0].isdigit() and fields[1].isdigit():
+            try:
+                values = [float(f) for f in fields]
+            except ValueError:
+                continue
+            # header names like "LOSS TRANS..." take two words for one column
+            f_index = columns.index("ENTS_F") - len(columns) + len(values)
+            curve.append((int(fields[1]), values[f_index]))
+    return curve
+
+
 def read_texts(nlp: Language, path: Path) -> List[str]:
     """The raw texts of a .spacy file (its docs are not kept)."""
     return [doc.text for doc in DocBin().from_disk(path).get_docs(nlp.vocab)]

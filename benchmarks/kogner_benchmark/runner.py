@@ -14,7 +14,7 @@ import srsly
 
 from spacy_kogner.project.training import resolve_gpu_id
 
-from .measure import code_version, run_measured
+from .measure import code_version, dev_curve, run_measured
 from .plan import CNN, DICTIONARY, KOGNER, NO_KG, PUBTATOR_CORPORA, TRAINED_SYSTEMS, Run, Setting
 
 BENCHMARK_SCRIPT = Path(__file__).resolve().parents[1] / "benchmark.py"
@@ -191,6 +191,7 @@ class BenchmarkRunner:
         meta = srsly.read_json(out / "model-best" / "meta.json")
         result["dev_f"] = round(100 * float(meta.get("performance", {}).get("ents_f", 0.0)), 2)
         result["steps"] = steps
+        result["dev_curve"] = dev_curve(self.log_path(f"{run.run_id}-train").read_text(encoding="utf8", errors="replace"))
         return result
 
     # -------------------------------------------------------------- evaluate

@@ -5,7 +5,7 @@ from spacy.tokens import DocBin
 from spacy.training import Example
 
 from kogner_benchmark.measure import (
-    cross_corpus_scores, dictionary_pipeline, inference_speed, read_examples, read_texts, run_measured, ner_scores,
+    cross_corpus_scores, dev_curve, dictionary_pipeline, inference_speed, read_examples, read_texts, run_measured, ner_scores,
     texts_of,
 )
 from tests.util import TINY_KG
@@ -85,3 +85,17 @@ def test_transformer_precision_on_a_gpu_ignores_the_cpu_bf16_wrapper(trained_dir
     assert transformer_precision(nlp) == "float32"
     transformer.model.layers[0].shims[0]._mixed_precision = True
     assert transformer_precision(nlp) == "float16 (mixed)"
+
+
+def test_dev_curve_reads_the_last_score_table_of_a_train_log():
+    table = (
+        "E    #       LOSS TRANS...  LOSS KOGNE...  ENTS_F  ENTS_P  ENTS_R  SCORE \n"
+        "---  ------  -------------  -------------  ------  ------  ------  ------\n"
+        "  0       0           0.00         296.89    0.00    0.00    0.00    0.00\n"
+        "UserWarning: 3 4 not a row\n"
+        "  2     200        3151.64       56207.31   84.04   82.79   85.33    0.84\n"
+    )
+    rerun = table.replace("84.04", "80.50")
+    assert dev_curve("$ spacy train\n" + table) == [(0, 0.0), (200, 84.04)]
+    assert dev_curve(table + "$ spacy train\n" + rerun) == [(0, 0.0), (200, 80.50)]
+    assert dev_curve("no table here") == []

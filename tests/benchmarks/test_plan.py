@@ -5,9 +5,9 @@ from kogner_benchmark.plan import DEFAULT_SETTINGS, SYSTEMS, plan_runs, select_s
 
 def test_default_plan_covers_the_issue_settings():
     names = {s.name: s for s in DEFAULT_SETTINGS}
-    assert set(names) == {"bc5cdr-full", "bc5cdr-0.1", "bc5cdr-0.25", "ncbi-full"}
-    assert names["bc5cdr-0.1"].train_fraction == 0.1 and len(names["bc5cdr-0.1"].seeds) == 3
-    assert names["bc5cdr-0.25"].train_fraction == 0.25 and len(names["bc5cdr-0.25"].seeds) == 3
+    assert set(names) == {"bc5cdr-full", "bc5cdr-0.1", "bc5cdr-0.25", "bc5cdr-0.5", "ncbi-full"}
+    for name, fraction in (("bc5cdr-0.1", 0.1), ("bc5cdr-0.25", 0.25), ("bc5cdr-0.5", 0.5), ("bc5cdr-full", 1.0)):
+        assert names[name].train_fraction == fraction and names[name].seeds == (0, 1, 2)
     assert names["bc5cdr-full"].cross_corpus == "ncbi-disease"
     assert SYSTEMS == ("kogner", "no-kg", "cnn", "dictionary")
 
