@@ -25,7 +25,7 @@ from spacy.tokens import Span
 
 from kogner_benchmark.measure import code_version
 from spacy_kogner.corpus.docbin import read_docs
-from spacy_kogner.evaluation.linking import component_linker, document_linker, gold_mention_accuracy
+from spacy_kogner.evaluation.linking import component_linker, document_linker, gold_mention_accuracy, same_id
 from spacy_kogner.evaluation.mesh_versions import map_id, updated_ids
 from spacy_kogner.evaluation.scores import counts_prf
 from spacy_kogner.kg.candidates import create_char_ngram_candidates, create_exact_alias_candidates
@@ -57,7 +57,7 @@ def threshold_scores(table, docs, get_candidates, mapping) -> Dict[str, Dict[str
             if ent.kb_id_:
                 unlinked = Span(doc, ent.start, ent.end, label=ent.label_)
                 _, (found,) = link_spans(table, doc, [unlinked], pairs, get_candidates)
-                right = bool(found) and table.ids[found[0][0]] == map_id(ent.kb_id_, mapping)
+                right = bool(found) and same_id(found[0][0], map_id(ent.kb_id_, mapping))
                 best.append((ent.label_, found[0][1] if found else -1.0, right))
     result = {}
     for threshold in THRESHOLDS:

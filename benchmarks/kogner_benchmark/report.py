@@ -12,6 +12,7 @@ from typing import Any, Dict, List, Optional, Sequence
 import srsly
 
 from .annotate_report import ANNOTATE_FILE, render_annotate
+from .linking_report import LINKING_FILE, render_linking
 from .plan import KOGNER, NO_KG, SYSTEMS
 
 NOTES_FILE = "notes.md"
@@ -198,6 +199,7 @@ def write_report(results: Path, command: str) -> Dict[str, Any]:
         "gpu": {"folder": GPU_RESULTS, "summary": summarize(gpu_runs), "speed": gpu_speed} if gpu_runs or gpu_speed else None,
         "host_bound": bounds or None,
         "annotate": read_record(results / ANNOTATE_FILE) if (results / ANNOTATE_FILE).exists() else None,
+        "linking": read_record(results / LINKING_FILE) if (results / LINKING_FILE).exists() else None,
         "targets": targets(load_target_specs(results), summary, gains, speed, gpu_speed,
                            gpu_training_minutes(runs + gpu_runs), bounds),
         "runs": runs,
@@ -280,6 +282,7 @@ def render_markdown(report: Dict[str, Any]) -> str:
                       f"`{HOST_TIME_FILE}`): "
                       + ", ".join(f"{system} {' / '.join(map(str, values))}" for system, values in report["host_bound"].items())
                       + "."]
+    lines += render_linking(report.get("linking"))
     lines += render_annotate(report.get("annotate"))
     lines += ["", "## Targets", "", "| target | goal | value | status |", "|---|---|---|---|"]
     lines += [f"| {t['target']} | {t['goal']} | {t['value'] if t['value'] is not None else '-'} | {t['status']} |" for t in report["targets"]]

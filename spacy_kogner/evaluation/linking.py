@@ -7,8 +7,10 @@ PubTator corpus converted with `convert --format pubtator`):
 - document-level concept P/R/F1: the sets of (document, label, id) pairs, the
   BioCreative V CDR measure.
 
-Composite gold ids ("MESH:D1|MESH:D2") count as one id string; a mention
-without an id is left out of acc@1 and of the concept sets."""
+A composite id ("MESH:D1|MESH:D2", a coordinated mention's) is right for
+acc@1 and end-to-end when it has the same ids as the gold one, in any order;
+the concept sets take each of its ids. A mention without an id is left out of
+acc@1 and of the concept sets."""
 from collections import Counter
 from typing import Callable, Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
@@ -62,22 +64,33 @@ def document_linker(kg: KGTable, get_candidates: Optional[CandidateGenerator] = 
 def gold_mention_accuracy(docs: Iterable[Doc], link: Linker,
                           id_map: Optional[Dict[str, str]] = None) -> Dict[str, Dict[str, float]]:
     """acc@1 (%) of `link` on the gold mentions with an id (mapped by `id_map`,
-    e.g. `mesh_versions.updated_ids`), per label and "all", with the number of
-    mentions and the share linked to any id."""
+    e.g. `mesh_versions.updated_ids`), per label, "all" and "composite" (the
+    mentions with a composite gold id), with the number of mentions and the
+    share linked to any id."""
     counts: Dict[str, Counter] = {}
     for doc in docs:
         for ent in doc.ents:
             if not ent.kb_id_:
                 continue
             predicted = link(ent)
-            for label in (ent.label_, "all"):
+            for label in (ent.label_, "all") + (("composite",) if "|" in ent.kb_id_ else ()):
                 c = counts.setdefault(label, Counter())
                 c["mentions"] += 1
-                c["right"] += predicted == map_id(ent.kb_id_, id_map or {})
+                c["right"] += same_id(predicted, map_id(ent.kb_id_, id_map or {}))
                 c["any_id"] += bool(predicted)
     return {label: {"mentions": c["mentions"], "acc_at_1": round(100 * c["right"] / c["mentions"], 2),
                     "with_any_id": round(100 * c["any_id"] / c["mentions"], 2)}
             for label, c in sorted(counts.items())}
+
+
+def same_id(predicted: str, gold: str) -> bool:
+    """Whether a predicted id is the gold id (composite ids: the same set of ids)."""
+    return predicted == gold or (bool(predicted) and set(predicted.split("|")) == set(gold.split("|")))
+
+
+def _id_set(kb_id: str) -> str:
+    """An order-free spelling of a (composite) id."""
+    return "|".join(sorted(kb_id.split("|")))
 
 
 def _doc_id(doc: Doc, number: int) -> str:
@@ -89,7 +102,7 @@ def end_to_end_scores(gold_docs: Sequence[Doc], predicted_docs: Sequence[Doc],
     """Strict P/R/F1 (%) of (document, start char, end char, label, id) tuples
     (gold ids mapped by `id_map`), per label and "all"."""
     def tuples(docs: Sequence[Doc], mapping: Dict[str, str]) -> Set[Tuple[str, int, int, str, str]]:
-        return {(_doc_id(doc, i), e.start_char, e.end_char, e.label_, map_id(e.kb_id_, mapping))
+        return {(_doc_id(doc, i), e.start_char, e.end_char, e.label_, _id_set(map_id(e.kb_id_, mapping)))
                 for i, doc in enumerate(docs) for e in doc.ents}
 
     return _per_label(tuples(predicted_docs, {}), tuples(gold_docs, id_map or {}), label_at=3)
@@ -98,10 +111,12 @@ def end_to_end_scores(gold_docs: Sequence[Doc], predicted_docs: Sequence[Doc],
 def concept_scores(gold_docs: Sequence[Doc], predicted_docs: Sequence[Doc],
                    id_map: Optional[Dict[str, str]] = None) -> Dict[str, Dict[str, float]]:
     """Document-level concept P/R/F1 (%): the sets of (document, label, id) pairs
-    of entities with an id (gold ids mapped by `id_map`), per label and "all"."""
+    of entities with an id (each id of a composite; gold ids mapped by
+    `id_map`), per label and "all"."""
     def pairs(docs: Sequence[Doc], mapping: Dict[str, str]) -> Set[Tuple[str, str, str]]:
-        return {(_doc_id(doc, i), e.label_, map_id(e.kb_id_, mapping))
-                for i, doc in enumerate(docs) for e in doc.ents if e.kb_id_}
+        return {(_doc_id(doc, i), e.label_, kb_id)
+                for i, doc in enumerate(docs) for e in doc.ents if e.kb_id_
+                for kb_id in map_id(e.kb_id_, mapping).split("|")}
 
     return _per_label(pairs(predicted_docs, {}), pairs(gold_docs, id_map or {}), label_at=1)
 

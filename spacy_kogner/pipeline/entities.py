@@ -1,8 +1,9 @@
 """Entity spans after decoding: an entity has a letter or digit,
 abbreviations take the label of their long form, and each entity gets the KG
 id of its best candidate (from a candidate generator, for its text or an
-abbreviation's long form) when that candidate's score passes a threshold."""
-from typing import List, Optional, Sequence, Set, Tuple
+abbreviation's long form; a coordinated mention each of its conjuncts' ids)
+when that candidate's score passes a threshold."""
+from typing import Callable, List, Optional, Sequence, Set, Tuple
 
 import numpy as np
 from spacy.tokens import Doc, Span, SpanGroup
@@ -10,9 +11,11 @@ from spacy.tokens import Doc, Span, SpanGroup
 from ..kg.candidates import Candidate, CandidateGenerator
 from ..kg.table import KGTable
 from ..ml.graph import abbreviation_pairs
+from .coordination import conjunct_readings
 from .decoding import biluo_spans
 
 AbbreviationPair = Tuple[int, int, int, int]  # short start, short end, long start, long end (tokens)
+LinkCandidate = Tuple[str, float]  # KG id (a composite mention's: its ids joined by "|") and score
 
 
 def has_word_char(text: str) -> bool:
@@ -57,33 +60,66 @@ def label_abbreviations(
 
 def link_spans(kg: KGTable, doc: Doc, spans: List[Span], pairs: Sequence[AbbreviationPair],
                get_candidates: CandidateGenerator, threshold: float = 0.0,
-               ) -> Tuple[List[Span], List[List[Candidate]]]:
+               ) -> Tuple[List[Span], List[List[LinkCandidate]]]:
     """The spans with kb_id set to their best candidate (`get_candidates` of the
     span's text and label; an abbreviation of `pairs` is looked up by its long
     form) when its score is at least `threshold`, else an empty kb_id (no id);
-    and each span's candidates as (entity row, score).
+    and each span's candidates as (KG id, score).
 
     The document decides between inexact candidates: a span whose best
     candidate is no exact alias (score < 1) takes, among its candidates, a
     concept that another span of the document names exactly (a variant of a
     name the abstract already used: "cisplatinum" after "cisplatin"), else one
-    related in the KG to such a concept, else its best."""
+    related in the KG to such a concept, else its best.
+
+    A coordinated mention with no exact alias ("breast and ovarian cancer")
+    whose conjuncts ("breast cancer", "ovarian cancer") all score higher than
+    the mention's best candidate gets each conjunct's id, joined by "|" as
+    PubTator writes composite ids; that composite id, scored by its weakest
+    conjunct, heads the span's candidates."""
     long_forms = {(s_start, s_end): (l_start, l_end) for s_start, s_end, l_start, l_end in pairs}
-    candidates = []
+    texts, candidates = [], []
     for span in spans:
         start, end = long_forms.get((span.start, span.end), (span.start, span.end))
-        candidates.append(get_candidates(kg, [token.text for token in doc[start:end]], span.label_))
+        texts.append([token.text for token in doc[start:end]])
+        candidates.append(get_candidates(kg, texts[-1], span.label_))
     named = {found[0][0] for found in candidates if found and found[0][1] >= 1.0}
     related = _related_to(kg, named, {row for found in candidates if found and found[0][1] < 1.0 for row, _ in found})
-    linked = []
-    for span, found in zip(spans, candidates):
-        best = found[0] if found else None
-        if best is not None and best[1] < 1.0:
+
+    def choose(found: List[Candidate]) -> Optional[Candidate]:
+        if found and found[0][1] < 1.0:
             preferred = [c for c in found if c[0] in named] or [c for c in found if c[0] in related]
-            best = preferred[0] if preferred else best
-        kb_id = kg.ids[best[0]] if best is not None and best[1] >= threshold else ""
-        linked.append(Span(doc, span.start, span.end, label=span.label_, kb_id=kb_id))
-    return linked, candidates
+            return preferred[0] if preferred else found[0]
+        return found[0] if found else None
+
+    linked, listed = [], []
+    for span, words, found in zip(spans, texts, candidates):
+        best = choose(found)
+        kb_id, score = (kg.ids[best[0]], best[1]) if best is not None else ("", -1.0)
+        listed.append([(kg.ids[row], row_score) for row, row_score in found])
+        if score < 1.0:
+            composite = _composite_link(kg, words, span.label_, get_candidates, choose)
+            if composite is not None and composite[1] > score:
+                kb_id, score = composite
+                listed[-1].insert(0, composite)
+        linked.append(Span(doc, span.start, span.end, label=span.label_, kb_id=kb_id if score >= threshold else ""))
+    return linked, listed
+
+
+def _composite_link(kg: KGTable, words: Sequence[str], label: str, get_candidates: CandidateGenerator,
+                    choose: Callable[[List[Candidate]], Optional[Candidate]]) -> Optional[LinkCandidate]:
+    """The best reading of the words as a coordination of two or more concepts:
+    their ids joined by "|", scored by the weakest conjunct; None if none reads so."""
+    best: Optional[LinkCandidate] = None
+    for reading in conjunct_readings(words):
+        chosen = [choose(get_candidates(kg, conjunct, label)) for conjunct in reading]
+        if any(c is None for c in chosen):
+            continue
+        ids = list(dict.fromkeys(kg.ids[row] for row, _ in chosen))
+        score = min(c_score for _, c_score in chosen)
+        if len(ids) > 1 and (best is None or score > best[1]):
+            best = ("|".join(ids), score)
+    return best
 
 
 def _related_to(kg: KGTable, named: Set[int], rows: Set[int]) -> Set[int]:
@@ -112,6 +148,7 @@ def set_entities(doc: Doc, tags: Sequence[str], token_logp: np.ndarray, spans_ke
     group = SpanGroup(doc, name=spans_key, spans=spans)
     group.attrs["scores"] = confidences
     if candidates is not None:
-        group.attrs["kb_candidates"] = [[[kg.ids[row], score] for row, score in found] for found in candidates]
-        group.attrs["kb_xrefs"] = [kg.xrefs_of(span.kb_id_) for span in spans]
+        group.attrs["kb_candidates"] = [[[kb_id, score] for kb_id, score in found] for found in candidates]
+        group.attrs["kb_xrefs"] = [[xref for part in span.kb_id_.split("|") for xref in kg.xrefs_of(part)]
+                                   for span in spans]
     doc.spans[spans_key] = group

@@ -147,3 +147,21 @@ def test_recorded_floats_are_rendered_as_written(tmp_path):
     markdown = (tmp_path / "RESULTS.md").read_text()
     assert "| 4185 | 1.696 | 1331.7 |" in markdown and "time ratio (CPU): 1.128" in markdown
     assert "0000000" not in markdown
+
+
+def test_the_linking_section_shows_each_system_and_the_targets():
+    from kogner_benchmark.linking_report import render_linking
+
+    def scores(acc, f):
+        per_label = {label: {"acc_at_1": acc, "f": f} for label in ("Chemical", "Disease", "all")}
+        return {"acc_at_1": per_label, "ner": {k: {"f": 90.0} for k in per_label},
+                "end_to_end": {k: {"f": f} for k in per_label}, "concept": {k: {"f": f} for k in per_label}}
+
+    record = {"gold": {"docs": 2, "with_id": 10, "composite": 1, "misaligned": 0}, "promoted_ids_mapped": 3,
+              "systems": {"exact alias": scores(50.0, 45.0), "n-grams + document": scores(97.0, 88.0)}}
+    lines = render_linking(record)
+    assert any(line.startswith("| exact alias | 50.00 | 50.00 | 90.00 | 90.00 | 45.00") for line in lines)
+    assert "| acc@1 Chemical | >= 96.6 | 97.00 | met |" in lines
+    assert "| concept Chemical | >= 90.0 | 88.00 | missed by 2.00 |" in lines
+    assert "| NER F1 - end-to-end F1, Disease | <= 3.0 | 2.00 | met |" in lines
+    assert render_linking(None) == []

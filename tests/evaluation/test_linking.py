@@ -2,7 +2,7 @@ import spacy
 from spacy.tokens import Doc, Span
 
 from spacy_kogner.evaluation.linking import (component_linker, concept_scores, document_linker, end_to_end_scores,
-                                             gold_mention_accuracy)
+                                             gold_mention_accuracy, same_id)
 from spacy_kogner.kg import KGTable
 from tests.util import TINY_KG
 
@@ -51,6 +51,18 @@ def test_end_to_end_and_concept_scores():
     # a concept mentioned twice in a document counts once
     twice = [doc_with([(0, 1, "Chemical", "MESH:D009270"), (2, 3, "Chemical", "MESH:D009270")])]
     assert concept_scores(twice, twice)["all"] == {"p": 100.0, "r": 100.0, "f": 100.0}
+
+
+def test_composite_ids_match_as_sets_and_count_each_concept():
+    gold = [doc_with([(5, 8, "Disease", "MESH:D1|MESH:D2")])]
+    reversed_ids = [doc_with([(5, 8, "Disease", "MESH:D2|MESH:D1")])]
+    one_of_them = [doc_with([(5, 8, "Disease", "MESH:D1")])]
+    assert same_id("MESH:D2|MESH:D1", "MESH:D1|MESH:D2") and not same_id("MESH:D1", "MESH:D1|MESH:D2")
+    assert gold_mention_accuracy(gold, lambda span: "MESH:D2|MESH:D1")["Disease"]["acc_at_1"] == 100.0
+    assert end_to_end_scores(gold, reversed_ids)["all"]["f"] == 100.0
+    assert end_to_end_scores(gold, one_of_them)["all"]["f"] == 0.0
+    # the concept measure takes each id of a composite: one of two concepts found
+    assert concept_scores(gold, one_of_them)["Disease"] == {"p": 100.0, "r": 50.0, "f": 66.67}
 
 
 def test_promoted_supplementary_concepts_map_to_their_descriptors():

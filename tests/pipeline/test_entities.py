@@ -29,7 +29,7 @@ def test_a_variant_takes_the_concept_the_document_names_exactly():
     spans = [Span(doc, 0, 1, label="Chemical"), Span(doc, 2, 3, label="Chemical"), Span(doc, 4, 5, label="Chemical")]
     linked, candidates = link_spans(kg, doc, spans, [], fixed_candidates)
     assert [s.kb_id_ for s in linked] == ["MESH:D002945", "MESH:D002945", "MESH:D000002"]
-    assert candidates[1][0] == (kg.index_of("MESH:D000001"), 0.81)  # the candidates stay as the generator gave them
+    assert candidates[1] == [("MESH:D000001", 0.81), ("MESH:D002945", 0.79)]  # the candidates stay as the generator gave them
     # alone, the variant takes its nearest alias; below the threshold, no id
     alone, _ = link_spans(kg, doc, spans[1:2], [], fixed_candidates)
     assert alone[0].kb_id_ == "MESH:D000001"
@@ -52,3 +52,46 @@ def test_a_variant_takes_a_candidate_related_in_the_kg_to_a_named_concept():
     spans = [Span(doc, 0, 1, label="Chemical"), Span(doc, 1, 2, label="Disease")]
     linked, _ = link_spans(kg, doc, spans, [], candidates)
     assert [s.kb_id_ for s in linked] == ["MESH:D002945", "MESH:D007674"]
+
+
+def cancer_table():
+    entities = [KGEntity("MESH:D001943", "Disease", "Breast Neoplasms", ["breast cancer"]),
+                KGEntity("MESH:D010051", "Disease", "Ovarian Neoplasms", ["ovarian cancer"]),
+                KGEntity("MESH:D009369", "Disease", "Neoplasms", ["cancer"])]
+    return build_table(entities, np.zeros((3, 2), dtype="float32"))
+
+
+def test_a_coordinated_mention_gets_each_conjuncts_id():
+    from spacy_kogner.kg.candidates import create_exact_alias_candidates
+
+    kg, exact = cancer_table(), create_exact_alias_candidates()
+    doc = spacy.blank("en")("breast and ovarian cancer , breast cancer , and cancer")
+    spans = [Span(doc, 0, 4, label="Disease"), Span(doc, 5, 7, label="Disease"), Span(doc, 9, 10, label="Disease")]
+    linked, candidates = link_spans(kg, doc, spans, [], exact)
+    assert [s.kb_id_ for s in linked] == ["MESH:D001943|MESH:D010051", "MESH:D001943", "MESH:D009369"]
+    assert candidates[0] == [("MESH:D001943|MESH:D010051", 1.0)]  # the composite heads its candidates
+    assert candidates[1] == [("MESH:D001943", 1.0)]
+
+
+def test_a_composite_must_beat_the_mentions_own_best_candidate():
+    kg = cancer_table()
+    doc = spacy.blank("en")("breast and ovarian cancer")
+
+    def candidates(kg, words, label):
+        if words == ["breast", "and", "ovarian", "cancer"]:
+            return [(kg.index_of("MESH:D009369"), 0.9)]
+        if words in (["breast", "cancer"], ["ovarian", "cancer"]):
+            return [(kg.index_of("MESH:D001943" if words[0] == "breast" else "MESH:D010051"), 0.8)]
+        return []
+
+    span = Span(doc, 0, 4, label="Disease")
+    linked, listed = link_spans(kg, doc, [span], [], candidates)
+    assert linked[0].kb_id_ == "MESH:D009369" and listed[0] == [("MESH:D009369", 0.9)]
+
+    def conjuncts_only(kg, words, label):
+        return [] if len(words) == 4 else candidates(kg, words, label)
+
+    linked, listed = link_spans(kg, doc, [span], [], conjuncts_only)
+    assert linked[0].kb_id_ == "MESH:D001943|MESH:D010051" and listed[0] == [("MESH:D001943|MESH:D010051", 0.8)]
+    strict, _ = link_spans(kg, doc, [span], [], conjuncts_only, threshold=0.85)  # below the no-id threshold
+    assert strict[0].kb_id_ == ""
