@@ -43,7 +43,8 @@ setup(
         "project": ["build>=1.0"],
         "parquet": ["pyarrow>=14,<22"],
         "ray": ["ray[data]>=2.51,<3", "pyarrow>=14,<22"],
-        "test": ["pytest>=7", "build>=1.0", "pyarrow>=14,<22", "ray[data]>=2.51,<3"],
+        "plots": ["matplotlib>=3.7,<3.11"],
+        "test": ["pytest>=7", "build>=1.0", "pyarrow>=14,<22", "ray[data]>=2.51,<3", "matplotlib>=3.7,<3.11"],
     },
     entry_points={
         "console_scripts": ["spacy-kogner = spacy_kogner.cli:app"],

@@ -1,6 +1,7 @@
 """The harness's commands (`python benchmarks/benchmark.py --help`): `run`
 trains and scores KoGNER against its baselines and writes results.json and
-RESULTS.md; `report` rewrites them; `eval` and `errors` measure one pipeline."""
+RESULTS.md; `report` rewrites them; `plots` draws the figures; `eval` and
+`errors` measure one pipeline."""
 import shlex
 from pathlib import Path
 from typing import List, Optional
@@ -21,6 +22,7 @@ from .measure import (
     peak_rss_mb, read_examples, read_texts, texts_of, transformer_precision,
 )
 from .plan import KOGNER, NO_KG, SYSTEMS, plan_runs, select_settings
+from .plots import write_plots
 from .report import write_report
 from .runner import BenchmarkError, BenchmarkOptions, BenchmarkPaths, BenchmarkRunner
 from .speed import check_speed_devices, measure_speed_and_size
@@ -111,6 +113,22 @@ def report(
     """Rewrite results.json and RESULTS.md from the recorded runs."""
     write_report(results, command_line(ctx))
     msg.good(f"Wrote {results / 'results.json'} and {results / 'RESULTS.md'}")
+
+
+@app.command("plots")
+def plots(
+    results: Path = typer.Option(Path("benchmarks"), help="Folder with runs/; the figures go to its figures/"),
+    train_log: List[str] = typer.Option([], help="NAME=PATH of an extra `spacy train` log for the dev F1 curves"),
+) -> None:
+    """Plot test F1 against the training fraction and dev F1 against the step (PNG and SVG)."""
+    logs = []
+    for item in train_log:
+        name, sep, path = item.partition("=")
+        if not sep or not Path(path).is_file():
+            msg.fail(f"--train-log takes NAME=PATH of an existing file, not {item!r}", exits=1)
+        logs.append((name, Path(path)))
+    for path in write_plots(results, logs):
+        msg.good(f"Wrote {path}")
 
 
 @app.command("eval")

@@ -18,6 +18,7 @@ def build_kg_cli(
     gold_corpus: Optional[Path] = typer.Option(None, help="Training .spacy file: only PubTator mentions annotated in it become aliases"),
     train_mentions: Optional[Path] = typer.Option(None, help="Training .spacy file: annotated names the KG lacks become KG entities of their label (for corpora without concept ids)"),
     extra_sources: str = typer.Option("", help="Comma-separated extra disease vocabularies: mondo, hpo, hetionet-nodes"),
+    types: str = typer.Option("", help="Comma-separated entity types to keep (default: all), e.g. Disease for a disease-only corpus"),
     gold_hold_out: Optional[Path] = typer.Option(None, help="Write the gold hold-out (per training doc, the alias links only its own abstract's or its own gold gave) to this file, for training with hold_out_gold"),
     transformer: Optional[str] = typer.Option(None, help="HF model (name or folder) for the name teacher"),
     corpus: Optional[Path] = typer.Option(None, help="Folder with train.spacy/dev.spacy for the coverage stats"),
@@ -35,6 +36,7 @@ def build_kg_cli(
     options = KGBuildOptions(
         resources=resources, hetionet=hetionet, pubtator=list(pubtator), gold_corpus=gold_corpus,
         train_mentions=train_mentions, extra_sources=[x.strip() for x in extra_sources.split(",") if x.strip()],
+        types=[x.strip() for x in types.split(",") if x.strip()],
         gold_hold_out=gold_hold_out, transformer=transformer, corpus=corpus, dim=dim, name_sample=name_sample,
         struct_dim=struct_dim, epochs=epochs, seed=seed,
     )

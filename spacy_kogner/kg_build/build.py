@@ -2,7 +2,7 @@
 vector, write the table folder, the gold hold-out and the build statistics.
 `python -m spacy_kogner build-kg` is this module's `build_kg`."""
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
@@ -53,6 +53,7 @@ class KGBuildOptions:
     gold_corpus: Optional[Path] = None
     train_mentions: Optional[Path] = None
     extra_sources: Sequence[str] = ()
+    types: Sequence[str] = ()
     gold_hold_out: Optional[Path] = None
     transformer: Optional[str] = None
     corpus: Optional[Path] = None
@@ -133,8 +134,10 @@ def build_kg(output: Path, options: KGBuildOptions, log: Callable[[str], None] =
     doc_units = document_units(training_texts, gold.texts if gold is not None else {})
     corpus_mentions = [(text, label, doc_units[doc_key(doc)]) for doc, ents in mention_docs for text, label in ents]
     merged = merge_sources(sources, log=log, keep_gold=keep_gold, corpus_mentions=corpus_mentions, gold=gold)
+    if options.types:
+        merged = keep_types(merged, options.types)
     if not merged.entities:
-        raise KGBuildError("The sources gave no entity")
+        raise KGBuildError("The sources gave no entity" + (f" of the types {list(options.types)}" if options.types else ""))
     table = _distilled_table(merged, sources, options)
     with atomic_path(output) as tmp:
         table.to_disk(tmp)
@@ -161,6 +164,20 @@ def build_kg(output: Path, options: KGBuildOptions, log: Callable[[str], None] =
     if options.corpus is not None:
         stats["coverage"] = coverage(table, options.corpus, resolved_hold_out)
     return stats
+
+
+def keep_types(merged: MergedKG, types: Sequence[str]) -> MergedKG:
+    """The merged KG with only the entities of these types and the relations
+    and gold counts among them (a corpus that labels diseases only need not
+    see gene or chemical names as KG matches)."""
+    kept = [entity for entity in merged.entities if entity.type in set(types)]
+    ids = {entity.id for entity in kept}
+    return replace(
+        merged, entities=kept,
+        relations=[(head, label, tail) for head, label, tail in merged.relations if head in ids and tail in ids],
+        gold_counts={link: n for link, n in merged.gold_counts.items() if link[1] in ids},
+        stats={**merged.stats, "types_kept": sorted(types), "entities_of_other_types": len(merged.entities) - len(kept)},
+    )
 
 
 def _distilled_table(merged: MergedKG, sources: KGSources, options: KGBuildOptions) -> KGTable:

@@ -45,6 +45,17 @@ def test_gold_pubtator_mentions_become_aliases(built):
     assert table.ids[table.candidates("naloxone")[0]] == "MESH:D009270"
 
 
+def test_types_keep_only_those_entities_and_their_relations(built, tmp_path):
+    table, stats = build(tmp_path, types=["Disease"])
+    assert set(table.type_labels[t] for t in set(table.types.tolist())) == {"Disease"}
+    assert table.n_entities == built[1]["entities_per_type"]["Disease"] == stats["entities"]
+    assert stats["types_kept"] == ["Disease"] and stats["entities_of_other_types"] > 0
+    assert "CID" not in {table.relation_labels[r] for r in set(table.relations[:, 1].tolist())}  # chemical -> disease
+    assert not table.candidates("naloxone")
+    with pytest.raises(KGBuildError, match="Protein"):
+        build(tmp_path / "none", types=["Protein"])
+
+
 def test_same_seed_same_table(built, tmp_path):
     table, _ = built
     again, _ = build(tmp_path)
