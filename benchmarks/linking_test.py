@@ -10,8 +10,11 @@ the pipeline's own:
   first-ranked entity's id).
 
 Measures: (a) acc@1 on the gold mentions (the linking of each gold span in its
-document); (b) end-to-end strict P/R/F1 (span, type and id); (c) document-level
-concept P/R/F1 (document, type, id); and NER strict F1, the bound of (b).
+document; a mention that does not fall on the pipeline's token boundaries has
+no span and is left out); (b) end-to-end strict P/R/F1 (span, type and id);
+(c) document-level concept P/R/F1 (document, type, id); and NER strict F1, the
+bound of (b). (b), (c) and NER compare with every gold mention at its exact
+character offsets (the BioCreative setting).
 Gold ids of MeSH supplementary concepts that MeSH promoted since the corpus
 (2015) are mapped (`evaluation.mesh_versions`, from gold annotations only).
 
@@ -31,8 +34,8 @@ from spacy.tokens import Doc, Span
 
 from kogner_benchmark.measure import code_version, machine_description
 from spacy_kogner.corpus.pubtator_docs import pubtator_to_docs
-from spacy_kogner.evaluation.linking import (component_linker, concept_scores, document_linker, end_to_end_scores,
-                                             gold_mention_accuracy)
+from spacy_kogner.evaluation.linking import (component_linker, concept_scores, doc_mentions, document_linker,
+                                             end_to_end_scores, gold_mention_accuracy, pubtator_mentions)
 from spacy_kogner.evaluation.mesh_versions import updated_ids
 from spacy_kogner.evaluation.scores import set_prf
 from spacy_kogner.kg.candidates import create_exact_alias_candidates
@@ -58,12 +61,9 @@ def annotate(nlp: Language, gold: List[Doc]) -> List[Doc]:
     return docs
 
 
-def ner_scores(gold: List[Doc], predicted: List[Doc]) -> Dict[str, Dict[str, float]]:
-    """Strict NER P/R/F1 on character offsets, per label and "all"."""
-    def spans(docs: List[Doc]) -> set:
-        return {(i, e.start_char, e.end_char, e.label_) for i, doc in enumerate(docs) for e in doc.ents}
-
-    pred, gold_spans = spans(predicted), spans(gold)
+def ner_scores(gold: set, predicted: set) -> Dict[str, Dict[str, float]]:
+    """Strict NER P/R/F1 of linked mentions without their ids, per label and "all"."""
+    pred, gold_spans = {m[:4] for m in predicted}, {m[:4] for m in gold}
     labels = sorted({s[3] for s in gold_spans})
     return {**{label: set_prf({s for s in pred if s[3] == label}, {s for s in gold_spans if s[3] == label})
                for label in labels}, "all": set_prf(pred, gold_spans)}
@@ -78,7 +78,8 @@ def main() -> None:
     nlp = spacy.load(args.model)
     component = nlp.get_pipe("kogner_ner")
     kg, labels = component.kg, list(component.labels)
-    gold, report = pubtator_to_docs(args.test, nlp.make_doc, labels={})
+    gold, report = pubtator_to_docs(args.test, nlp.make_doc, labels={})  # for acc@1: spans need tokens
+    gold_mentions = pubtator_mentions(args.test)  # for the rest: exact offsets, every mention
     detector = spacy.blank("en").add_pipe("abbreviation_detector")
     gold = [detector(doc) for doc in gold]
     mapping = updated_ids(kg, gold)
@@ -98,14 +99,15 @@ def main() -> None:
     }
     record = {"command": shlex.join(["python", *sys.argv]), "code": code_version(), "machine": machine_description(),
               "model": str(args.model), "test": str(args.test), "link_threshold": configured[1],
-              "gold": report.as_dict(), "promoted_ids_mapped": len(mapping), "systems": {}}
+              "gold": {**report.as_dict(), "at_exact_offsets": len(gold_mentions)},
+              "promoted_ids_mapped": len(mapping), "systems": {}}
     for name, (pipeline, linker) in systems.items():
-        predicted = annotate(pipeline(), gold)
+        predicted = doc_mentions(annotate(pipeline(), gold))
         record["systems"][name] = {
             "acc_at_1": gold_mention_accuracy(gold, linker, mapping),
-            "end_to_end": end_to_end_scores(gold, predicted, mapping),
-            "concept": concept_scores(gold, predicted, mapping),
-            "ner": ner_scores(gold, predicted),
+            "end_to_end": end_to_end_scores(gold_mentions, predicted, mapping),
+            "concept": concept_scores(gold_mentions, predicted, mapping),
+            "ner": ner_scores(gold_mentions, predicted),
         }
         print(name, {k: v["all"].get("f", v["all"].get("acc_at_1")) for k, v in record["systems"][name].items()})
     args.output.parent.mkdir(parents=True, exist_ok=True)

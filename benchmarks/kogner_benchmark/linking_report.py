@@ -26,7 +26,8 @@ def render_linking(record: Optional[Dict[str, Any]]) -> List[str]:
              "acc@1: the id the linker gives each gold mention; end-to-end: span, type and id right (strict); "
              "concept: the (document, type, id) sets, the BioCreative V CDR measure. Gold ids of "
              f"{record['promoted_ids_mapped']} MeSH supplementary concepts promoted since 2015 are mapped. "
-             f"{gold['misaligned']} gold mentions do not fall on the pipeline's token boundaries (left out).", "",
+             f"{gold['misaligned']} gold mentions do not fall on the pipeline's token boundaries: left out of acc@1, "
+             "missed in the other measures, which compare exact character offsets.", "",
              "| system | acc@1 Chem | acc@1 Dis | NER F1 Chem | NER F1 Dis | end-to-end F1 Chem | end-to-end F1 Dis "
              "| concept F1 Chem | concept F1 Dis |", "|---|---|---|---|---|---|---|---|---|"]
     for name, scores in record["systems"].items():

@@ -12,10 +12,12 @@ acc@1 and end-to-end when it has the same ids as the gold one, in any order;
 the concept sets take each of its ids. A mention without an id is left out of
 acc@1 and of the concept sets."""
 from collections import Counter
+from pathlib import Path
 from typing import Callable, Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
 from spacy.tokens import Doc, Span
 
+from ..corpus.pubtator import read_pubtator
 from ..kg.candidates import CandidateGenerator, create_exact_alias_candidates
 from ..kg.table import KGTable
 from ..ml.graph import abbreviation_pairs
@@ -93,32 +95,45 @@ def _id_set(kb_id: str) -> str:
     return "|".join(sorted(kb_id.split("|")))
 
 
+LinkedMention = Tuple[str, int, int, str, str]  # document id, start char, end char, label, KG id ("" for none)
+
+
 def _doc_id(doc: Doc, number: int) -> str:
     return str(doc.user_data.get("pubtator_id", number))
 
 
-def end_to_end_scores(gold_docs: Sequence[Doc], predicted_docs: Sequence[Doc],
+def doc_mentions(docs: Sequence[Doc]) -> Set[LinkedMention]:
+    """The entities of docs as linked mentions (document id: the doc's
+    `pubtator_id`, else its position)."""
+    return {(_doc_id(doc, i), e.start_char, e.end_char, e.label_, e.kb_id_) for i, doc in enumerate(docs) for e in doc.ents}
+
+
+def pubtator_mentions(path: Path) -> Set[LinkedMention]:
+    """The Chemical and Disease mentions of a PubTator file at their exact
+    character offsets, all of them (also those that fall inside a token)."""
+    return {(m.pmid, m.start, m.end, m.label, "|".join(m.ids)) for m in read_pubtator([path]).mentions}
+
+
+def end_to_end_scores(gold: Iterable[LinkedMention], predicted: Iterable[LinkedMention],
                       id_map: Optional[Dict[str, str]] = None) -> Dict[str, Dict[str, float]]:
     """Strict P/R/F1 (%) of (document, start char, end char, label, id) tuples
     (gold ids mapped by `id_map`), per label and "all"."""
-    def tuples(docs: Sequence[Doc], mapping: Dict[str, str]) -> Set[Tuple[str, int, int, str, str]]:
-        return {(_doc_id(doc, i), e.start_char, e.end_char, e.label_, _id_set(map_id(e.kb_id_, mapping)))
-                for i, doc in enumerate(docs) for e in doc.ents}
+    def tuples(mentions: Iterable[LinkedMention], mapping: Dict[str, str]) -> Set[LinkedMention]:
+        return {(doc, start, end, label, _id_set(map_id(kb_id, mapping))) for doc, start, end, label, kb_id in mentions}
 
-    return _per_label(tuples(predicted_docs, {}), tuples(gold_docs, id_map or {}), label_at=3)
+    return _per_label(tuples(predicted, {}), tuples(gold, id_map or {}), label_at=3)
 
 
-def concept_scores(gold_docs: Sequence[Doc], predicted_docs: Sequence[Doc],
+def concept_scores(gold: Iterable[LinkedMention], predicted: Iterable[LinkedMention],
                    id_map: Optional[Dict[str, str]] = None) -> Dict[str, Dict[str, float]]:
     """Document-level concept P/R/F1 (%): the sets of (document, label, id) pairs
-    of entities with an id (each id of a composite; gold ids mapped by
+    of mentions with an id (each id of a composite; gold ids mapped by
     `id_map`), per label and "all"."""
-    def pairs(docs: Sequence[Doc], mapping: Dict[str, str]) -> Set[Tuple[str, str, str]]:
-        return {(_doc_id(doc, i), e.label_, kb_id)
-                for i, doc in enumerate(docs) for e in doc.ents if e.kb_id_
-                for kb_id in map_id(e.kb_id_, mapping).split("|")}
+    def pairs(mentions: Iterable[LinkedMention], mapping: Dict[str, str]) -> Set[Tuple[str, str, str]]:
+        return {(doc, label, part) for doc, _, _, label, kb_id in mentions if kb_id
+                for part in map_id(kb_id, mapping).split("|")}
 
-    return _per_label(pairs(predicted_docs, {}), pairs(gold_docs, id_map or {}), label_at=1)
+    return _per_label(pairs(predicted, {}), pairs(gold, id_map or {}), label_at=1)
 
 
 def _per_label(predicted: Set[tuple], gold: Set[tuple], label_at: int) -> Dict[str, Dict[str, float]]:

@@ -40,6 +40,7 @@ def test_the_linking_table_has_the_three_systems(trained_dir, tmp_path, monkeypa
         assert set(scores) == {"acc_at_1", "end_to_end", "concept", "ner"}
         # span, type and id right is never more often than span and type right
         assert scores["end_to_end"]["all"]["r"] <= scores["ner"]["all"]["r"]
+    assert record["gold"]["at_exact_offsets"] == 8
     # every gold mention with an id is an exact alias of the tiny KG: both linkers get all of them
     assert systems["exact alias"]["acc_at_1"]["all"]["acc_at_1"] == 100.0
     assert systems["n-grams + document"]["acc_at_1"]["all"]["acc_at_1"] == 100.0

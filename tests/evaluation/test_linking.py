@@ -2,7 +2,7 @@ import spacy
 from spacy.tokens import Doc, Span
 
 from spacy_kogner.evaluation.linking import (component_linker, concept_scores, document_linker, end_to_end_scores,
-                                             gold_mention_accuracy, same_id)
+                                             doc_mentions, gold_mention_accuracy, pubtator_mentions, same_id)
 from spacy_kogner.kg import KGTable
 from tests.util import TINY_KG
 
@@ -44,21 +44,22 @@ def test_the_document_linker_links_a_doc_s_entities_together():
 def test_end_to_end_and_concept_scores():
     predicted = [doc_with([(0, 1, "Chemical", "MESH:D009270"), (2, 3, "Chemical", "CHEBI:1"),
                            (5, 8, "Disease", "MESH:D010300")])]
-    e2e = end_to_end_scores(GOLD, predicted)
+    e2e = end_to_end_scores(doc_mentions(GOLD), doc_mentions(predicted))
     assert e2e["all"] == {"p": 66.67, "r": 50.0, "f": 57.14}  # the id-less gold mention counts as a span to find
-    concepts = concept_scores(GOLD, predicted)
+    concepts = concept_scores(doc_mentions(GOLD), doc_mentions(predicted))
     assert concepts["Chemical"] == {"p": 50.0, "r": 50.0, "f": 50.0} and concepts["Disease"]["f"] == 100.0
     # a concept mentioned twice in a document counts once
     twice = [doc_with([(0, 1, "Chemical", "MESH:D009270"), (2, 3, "Chemical", "MESH:D009270")])]
-    assert concept_scores(twice, twice)["all"] == {"p": 100.0, "r": 100.0, "f": 100.0}
+    assert concept_scores(doc_mentions(twice), doc_mentions(twice))["all"] == {"p": 100.0, "r": 100.0, "f": 100.0}
 
 
 def test_composite_ids_match_as_sets_and_count_each_concept():
-    gold = [doc_with([(5, 8, "Disease", "MESH:D1|MESH:D2")])]
-    reversed_ids = [doc_with([(5, 8, "Disease", "MESH:D2|MESH:D1")])]
-    one_of_them = [doc_with([(5, 8, "Disease", "MESH:D1")])]
+    gold_docs = [doc_with([(5, 8, "Disease", "MESH:D1|MESH:D2")])]
+    gold = doc_mentions(gold_docs)
+    reversed_ids = doc_mentions([doc_with([(5, 8, "Disease", "MESH:D2|MESH:D1")])])
+    one_of_them = doc_mentions([doc_with([(5, 8, "Disease", "MESH:D1")])])
     assert same_id("MESH:D2|MESH:D1", "MESH:D1|MESH:D2") and not same_id("MESH:D1", "MESH:D1|MESH:D2")
-    assert gold_mention_accuracy(gold, lambda span: "MESH:D2|MESH:D1")["Disease"]["acc_at_1"] == 100.0
+    assert gold_mention_accuracy(gold_docs, lambda span: "MESH:D2|MESH:D1")["Disease"]["acc_at_1"] == 100.0
     assert end_to_end_scores(gold, reversed_ids)["all"]["f"] == 100.0
     assert end_to_end_scores(gold, one_of_them)["all"]["f"] == 0.0
     # the concept measure takes each id of a composite: one of two concepts found
@@ -101,3 +102,16 @@ def test_abbreviations_are_linked_through_their_long_form():
                 Span(doc, 10, 11, label="Disease", kb_id="MESH:D010300")]
     scores = gold_mention_accuracy([doc], component_linker(KGTable.from_disk(TINY_KG)))
     assert scores["Disease"] == {"mentions": 3, "acc_at_1": 100.0, "with_any_id": 100.0}
+
+
+def test_pubtator_gold_mentions_keep_exact_offsets_inside_tokens(tmp_path):
+    path = tmp_path / "test.PubTator.txt"
+    path.write_text("7|t|Naloxone-induced hypotension\n7|a|\n7\t0\t8\tNaloxone\tChemical\tD009270\n"
+                    "7\t17\t28\thypotension\tDisease\tD007022|D1\n\n")
+    gold = pubtator_mentions(path)
+    assert gold == {("7", 0, 8, "Chemical", "MESH:D009270"), ("7", 17, 28, "Disease", "MESH:D007022|MESH:D1")}
+    doc = Doc(spacy.blank("en").vocab, words=["Naloxone-induced", "hypotension"])
+    doc.ents = [Span(doc, 1, 2, label="Disease", kb_id="MESH:D1|MESH:D007022")]
+    doc.user_data["pubtator_id"] = "7"
+    # "Naloxone" is inside a token: the pipeline cannot find it, and it counts as missed
+    assert end_to_end_scores(gold, doc_mentions([doc]))["all"] == {"p": 100.0, "r": 50.0, "f": 66.67}
