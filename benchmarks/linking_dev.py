@@ -3,7 +3,7 @@ exact-alias and character n-gram candidate generators, with and without
 abbreviations linked through their long form, with gold ids of promoted
 MeSH supplementary concepts mapped, mention by mention or with the document's
 entities linked together (its exactly named concepts decide inexact ones),
-and linking P/R/F1 over no-id thresholds.
+linking P/R/F1 over no-id thresholds, and the default linker's errors by kind.
 The KG is merged from the sources with the training split's gold aliases; its
 entity vectors are zeros (linking reads only the alias ranking).
 
@@ -70,6 +70,39 @@ def threshold_scores(table, docs, get_candidates, mapping) -> Dict[str, Dict[str
     return result
 
 
+def error_kinds(table, docs, link, get_candidates, mapping) -> Dict[str, Dict]:
+    """The wrong links of `link` on gold mentions, per label, by kind: the gold id
+    is not in the table, a composite gold id, no candidate, the gold id among
+    the mention's candidates but another chosen, or not among them; with examples."""
+    known = set(table.ids)
+    kinds: Dict[str, Dict] = {}
+    for doc in docs:
+        pairs = abbreviation_pairs(doc)
+        for ent in doc.ents:
+            gold = map_id(ent.kb_id_, mapping)
+            if not gold:
+                continue
+            predicted = link(ent)
+            if same_id(predicted, gold):
+                continue
+            _, (found,) = link_spans(table, doc, [Span(doc, ent.start, ent.end, label=ent.label_)], pairs, get_candidates)
+            if any(part not in known for part in gold.split("|")):
+                kind = "gold id not in the table"
+            elif "|" in gold:
+                kind = "composite gold id"
+            elif not found:
+                kind = "no candidate"
+            elif gold in {kb_id for kb_id, _ in found}:
+                kind = "gold among the candidates, another chosen"
+            else:
+                kind = "gold not among the candidates"
+            entry = kinds.setdefault(ent.label_, {}).setdefault(kind, {"count": 0, "examples": []})
+            entry["count"] += 1
+            if len(entry["examples"]) < 12:
+                entry["examples"].append([ent.text, gold, predicted])
+    return kinds
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--resources", type=Path, required=True)
@@ -101,6 +134,8 @@ def main() -> None:
             gold_mention_accuracy(docs, document_linker(table, ngrams), mapping),
     })
     record["thresholds (char n-grams)"] = threshold_scores(table, docs, ngrams, mapping)
+    record["errors (char n-grams, document concepts)"] = error_kinds(table, docs, document_linker(table, ngrams),
+                                                                     ngrams, mapping)
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(record, indent=2), encoding="utf8")
     for name, scores in record["acc_at_1"].items():

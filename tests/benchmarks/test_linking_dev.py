@@ -34,4 +34,11 @@ def test_the_linking_table_on_the_smoke_fixtures(tmp_path, monkeypatch):
     # fallback candidates never lower accuracy on gold mentions: every exact hit stays first
     assert (rows["char n-grams, abbreviations, ids mapped"]["all"]["acc_at_1"]
             >= rows["exact alias, abbreviations, ids mapped"]["all"]["acc_at_1"])
+    # every wrong link of the default linker is sorted into one kind
+    document = rows["char n-grams, abbreviations, ids mapped, document concepts"]
+    errors = record["errors (char n-grams, document concepts)"]
+    assert errors  # the smoke dev split has wrong links to sort
+    for label, kinds in errors.items():
+        wrong = round(document[label]["mentions"] * (100 - document[label]["acc_at_1"]) / 100)
+        assert sum(kind["count"] for kind in kinds.values()) == wrong
     assert set(record["thresholds (char n-grams)"]) == {"0.0", "0.5", "0.6", "0.7", "0.8", "1.0"}
