@@ -1,5 +1,6 @@
 """Helpers every layer may use: files written atomically, md5 of files, a
-numpy helper for concatenated integer ranges, and the CPU's features."""
+numpy helper for concatenated integer ranges, the CPU's features, and the
+user_data key of the labels a doc's corpus annotates."""
 import hashlib
 import os
 import shutil
@@ -9,6 +10,8 @@ from pathlib import Path
 from typing import FrozenSet, Iterator, Optional, Tuple
 
 import numpy as np
+
+ANNOTATED_LABELS = "annotated_labels"  # Doc.user_data: the labels the doc's corpus annotates (set by convert)
 
 
 def md5_of(path: Path) -> str:

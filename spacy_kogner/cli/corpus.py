@@ -10,7 +10,7 @@ from .app import app
 
 @app.command("convert")
 def convert_cli(
-    corpus: str = typer.Argument(..., help="Corpus name (folder under --corpora-root) or a folder of train/devel/test.tsv (IOB) or train/devel/test.PubTator.txt"),
+    corpus: str = typer.Argument(..., help="Corpus name (folder under --corpora-root) or a folder of train/devel/test.tsv (IOB) or train/devel/test.PubTator.txt; several, comma-separated, to train one model on all"),
     output_dir: Path = typer.Argument(..., help="Folder for train.spacy, dev.spacy, test.spacy, stats.json"),
     corpora_root: Path = typer.Option(Path("assets/corpora"), help="Where named corpora live"),
     file_format: str = typer.Option("iob", "--format", help="iob or pubtator"),
@@ -18,9 +18,9 @@ def convert_cli(
     train_fraction: float = typer.Option(1.0, min=0.0, max=1.0, help="Share of training documents kept (seeded)"),
     seed: int = typer.Option(0, help="Seed of the train-fraction sample"),
 ) -> None:
-    """Convert a corpus to .spacy files and print entity counts per label and split
-    (PubTator: also composite, id-less, misaligned and overlapping mentions)."""
-    from ..corpus.convert import FORMATS, convert_iob_corpus, convert_pubtator_corpus, resolve_corpus_dir
+    """Convert a corpus (or several, combined) to .spacy files and print entity counts
+    per label and split (PubTator: also composite, id-less, misaligned and overlapping mentions)."""
+    from ..corpus.convert import FORMATS, convert_corpora, resolve_corpus_dir
     from ..corpus.docbin import CorpusFileError
     from ..corpus.iob import IOBFormatError
     from ..corpus.pubtator import PubTatorFormatError
@@ -28,14 +28,11 @@ def convert_cli(
     if file_format not in FORMATS:
         msg.fail(f"--format must be one of {', '.join(FORMATS)}, not {file_format!r}", exits=1)
     try:
-        corpus_dir = resolve_corpus_dir(corpus, corpora_root)
-        if file_format == "iob":
-            stats = convert_iob_corpus(corpus_dir, output_dir, train_fraction, seed)
-        else:
-            stats = convert_pubtator_corpus(corpus_dir, output_dir, train_fraction, seed, tokenizer)
+        corpus_dirs = [resolve_corpus_dir(name.strip(), corpora_root) for name in corpus.split(",") if name.strip()]
+        stats = convert_corpora(corpus_dirs, output_dir, file_format, train_fraction, seed, tokenizer)
     except (CorpusFileError, IOBFormatError, PubTatorFormatError, ValueError) as err:
         msg.fail(str(err), exits=1)
-    msg.good(f"Converted {corpus_dir} -> {output_dir}")
+    msg.good(f"Converted {', '.join(map(str, corpus_dirs))} -> {output_dir}")
     splits = [split for split in ("train", "dev", "test") if split in stats]
     rows = [(split, stats[split]["docs"], stats[split]["tokens"],
              ", ".join(f"{k} {v}" for k, v in stats[split]["entities"].items())) for split in splits]

@@ -10,7 +10,7 @@ from typing import Callable, Dict, List, Mapping, Optional
 import srsly
 from spacy.tokens import Doc, DocBin
 
-from ..util import atomic_path
+from ..util import ANNOTATED_LABELS, atomic_path
 from .docbin import CorpusFileError
 from .iob import read_iob_sentences, sentences_to_docs
 from .pubtator_docs import pubtator_to_docs
@@ -65,7 +65,7 @@ def convert_iob_corpus(corpus_dir: Path, output_dir: Path, train_fraction: float
         split_docs[split] = [sentences_to_docs(vocab, sentences, f"{path} (document {i + 1})")
                              for i, sentences in enumerate(read_iob_sentences(path))]
     stats: Dict = {"corpus": str(corpus_dir), "format": "iob", "train_fraction": train_fraction, "seed": seed}
-    return write_splits(split_docs, output_dir, stats, train_fraction, seed, store_user_data=False)
+    return write_splits(split_docs, output_dir, stats, train_fraction, seed)
 
 
 def convert_pubtator_corpus(corpus_dir: Path, output_dir: Path, train_fraction: float = 1.0, seed: int = 0,
@@ -83,23 +83,66 @@ def convert_pubtator_corpus(corpus_dir: Path, output_dir: Path, train_fraction: 
         reports[split] = report.as_dict()
     stats: Dict = {"corpus": str(corpus_dir), "format": "pubtator", "tokenizer": tokenizer,
                    "train_fraction": train_fraction, "seed": seed, "pubtator": reports}
-    return write_splits(split_docs, output_dir, stats, train_fraction, seed, store_user_data=True)
+    return write_splits(split_docs, output_dir, stats, train_fraction, seed)
 
 
-def write_splits(split_docs: Dict[str, List[Doc]], output_dir: Path, stats: Dict, train_fraction: float, seed: int,
-                 store_user_data: bool) -> Dict:
+def write_splits(split_docs: Dict[str, List[Doc]], output_dir: Path, stats: Dict, train_fraction: float,
+                 seed: int) -> Dict:
     """Write each split's DocBin (the training split sampled to `train_fraction`
-    with `seed`) and stats.json; return the stats."""
+    with `seed`) and stats.json; return the stats. Every doc records the labels
+    its corpus annotates (`user_data["annotated_labels"]`), so that one model
+    can train on corpora with different label sets (`pipeline/partial_labels.py`)."""
     output_dir.mkdir(parents=True, exist_ok=True)
+    labels = sorted({ent.label_ for docs in split_docs.values() for doc in docs for ent in doc.ents})
+    stats[ANNOTATED_LABELS] = labels
     for split, docs in split_docs.items():
+        for doc in docs:
+            doc.user_data[ANNOTATED_LABELS] = labels
         n_all = len(docs)
         if split == "train" and train_fraction < 1.0:
             keep = sorted(random.Random(seed).sample(range(n_all), max(1, round(n_all * train_fraction))))
             docs = [docs[i] for i in keep]
         counts = Counter(ent.label_ for doc in docs for ent in doc.ents)
         with atomic_path(output_dir / f"{split}.spacy") as tmp:
-            DocBin(docs=docs, store_user_data=store_user_data).to_disk(tmp)
+            DocBin(docs=docs, store_user_data=True).to_disk(tmp)
         stats[split] = {"docs": len(docs), "docs_in_source": n_all, "tokens": sum(len(d) for d in docs),
                         "entities": dict(sorted(counts.items()))}
+    srsly.write_json(output_dir / "stats.json", stats)
+    return stats
+
+
+def convert_corpora(corpus_dirs: List[Path], output_dir: Path, file_format: str = "iob", train_fraction: float = 1.0,
+                    seed: int = 0, tokenizer: str = "spacy") -> Dict:
+    """Convert one corpus, or several into one training set: each corpus to
+    `output_dir/corpora/<name>/` (its own splits, docs marked with the labels it
+    annotates), and their concatenated splits to `output_dir/{split}.spacy`, so
+    that one model trains and selects on all of them (labels a corpus lacks
+    count as unknown there). Returns the stats (per corpus under "corpora")."""
+    def convert_one(corpus_dir: Path, out: Path) -> Dict:
+        if file_format == "iob":
+            return convert_iob_corpus(corpus_dir, out, train_fraction, seed)
+        return convert_pubtator_corpus(corpus_dir, out, train_fraction, seed, tokenizer)
+
+    if len(corpus_dirs) == 1:
+        return convert_one(corpus_dirs[0], output_dir)
+    names = [path.name for path in corpus_dirs]
+    if len(set(names)) < len(names):
+        raise CorpusFileError(f"Corpora to combine need distinct folder names, not {names}")
+    per_corpus = {path.name: convert_one(path, output_dir / "corpora" / path.name) for path in corpus_dirs}
+    stats: Dict = {"corpora": per_corpus, "format": file_format, "train_fraction": train_fraction, "seed": seed}
+    for split in ("train", "dev", "test"):
+        parts = [output_dir / "corpora" / name / f"{split}.spacy" for name in names if split in per_corpus[name]]
+        if not parts:
+            continue
+        merged = DocBin(store_user_data=True)
+        for part in parts:
+            merged.merge(DocBin(store_user_data=True).from_disk(part))
+        with atomic_path(output_dir / f"{split}.spacy") as tmp:
+            merged.to_disk(tmp)
+        counts: Counter = sum((Counter(per_corpus[name][split]["entities"]) for name in names if split in per_corpus[name]),
+                              Counter())
+        stats[split] = {key: sum(per_corpus[name][split][key] for name in names if split in per_corpus[name])
+                        for key in ("docs", "docs_in_source", "tokens")}
+        stats[split]["entities"] = dict(sorted(counts.items()))
     srsly.write_json(output_dir / "stats.json", stats)
     return stats

@@ -23,6 +23,7 @@ from ..kg.table import KGTable
 from ..ml.kogner import KoGNERInput, check_kg_fits
 from .decoding import biluo_tag_names, transition_constraints, viterbi_biluo_batch
 from .entities import set_entities
+from .partial_labels import allowed_tags, marginal_loss, unannotated_labels
 
 DEFAULT_SPANS_KEY = "kogner"
 
@@ -63,7 +64,6 @@ class KoGNERecognizer(TrainablePipe):
         }
         self._set_tags()
 
-    # ------------------------------------------------------------ labels/KG
     @property
     def labels(self) -> Tuple[str, ...]:
         """Entity labels the component predicts."""
@@ -100,7 +100,6 @@ class KoGNERecognizer(TrainablePipe):
             key: value for key, value in kg.meta.items() if key not in ("type_labels", "relation_labels")
         }
 
-    # ------------------------------------------------------------ predict
     def predict(self, docs: Iterable[Doc]) -> List[Floats2d]:
         """Tag probabilities [n_tokens, n_tags] per doc."""
         docs = list(docs)
@@ -117,7 +116,6 @@ class KoGNERecognizer(TrainablePipe):
             set_entities(doc, [self.tags[i] for i in path], log_probs[np.arange(len(path)), path],
                          self.cfg["spans_key"], kg, self.get_candidates, self.cfg["link_threshold"])
 
-    # ------------------------------------------------------------ training
     def update(
         self,
         examples: Iterable[Example],
@@ -150,14 +148,18 @@ class KoGNERecognizer(TrainablePipe):
         self.model.finish_update(sgd if scale == 1.0 else partial(sgd, lr_scale=scale))
 
     def get_loss(self, examples: Iterable[Example], scores: List[Floats2d]) -> Tuple[float, List[Floats2d]]:
-        """Cross-entropy against the gold BILUO tags; unknown or missing tags are masked."""
+        """Cross-entropy against the gold BILUO tags (unknown or missing tags
+        masked; docs that do not annotate every label: `partial_labels`)."""
         validate_examples(examples, "KoGNERecognizer.get_loss")
-        truths = [
-            [tag if tag in self._tag_index else None for tag in eg.get_aligned_ner()]
-            for eg in examples
-        ]
-        loss_func = SequenceCategoricalCrossentropy(names=self.tags, normalize=False, missing_value=None)
-        d_scores, loss = loss_func(scores, truths)
+        examples = list(examples)
+        truths = [[tag if tag in self._tag_index else None for tag in eg.get_aligned_ner()] for eg in examples]
+        unannotated = [unannotated_labels(eg.reference, self.labels) for eg in examples]
+        if any(unannotated):
+            masks = [allowed_tags(truth, self.tags, missing) for truth, missing in zip(truths, unannotated)]
+            loss, d_scores = marginal_loss(scores, masks, self.model.ops.xp)
+        else:
+            loss_func = SequenceCategoricalCrossentropy(names=self.tags, normalize=False, missing_value=None)
+            d_scores, loss = loss_func(scores, truths)
         if self.model.ops.xp.isnan(loss):
             raise ValueError("kogner_ner: the loss is NaN")
         return float(loss), d_scores
@@ -212,7 +214,6 @@ class KoGNERecognizer(TrainablePipe):
                 f"{self.name}: cannot add a label to a trained component (it predicts {self.labels})"
             )
 
-    # ------------------------------------------------------------ serialization
     def to_bytes(self, *, exclude: Iterable[str] = tuple()) -> bytes:
         """Serialize cfg, model and KG table."""
         serialize = {

@@ -24,6 +24,10 @@ def test_convert_writes_docbins_and_counts(tmp_path):
         "train": 60, "dev": 60, "test": 60}
     assert stats["train"]["entities"] == {"Chemical": 71, "Disease": 72}
     assert "Chemical 71, Disease 72" in output_text(result)
+    # every doc says which labels its corpus annotates (one model on several corpora)
+    assert stats["annotated_labels"] == ["Chemical", "Disease"]
+    docs = DocBin().from_disk(tmp_path / "test.spacy").get_docs(spacy.blank("en").vocab)
+    assert all(list(doc.user_data["annotated_labels"]) == ["Chemical", "Disease"] for doc in docs)
 
 
 def test_train_fraction_is_seeded(tmp_path):
@@ -79,3 +83,18 @@ def test_convert_a_pubtator_corpus(tmp_path):
     assert scispacy.exit_code == 0, scispacy.output
     bad = runner.invoke(app, ["convert", str(corpus), str(tmp_path / "x"), "--format", "brat"])
     assert bad.exit_code == 1 and "--format must be one of iob, pubtator" in output_text(bad)
+
+
+def test_two_corpora_combine_and_each_doc_keeps_its_labels(tmp_path):
+    disease_only = tmp_path / "ncbi-like"
+    disease_only.mkdir()
+    for name in ("train.tsv", "devel.tsv", "test.tsv"):
+        (disease_only / name).write_text("Cardiac\tB-Disease\narrest\tI-Disease\nafter\tO\nlidocaine\tO\n.\tO\n\n")
+    result = runner.invoke(app, ["convert", f"{SMOKE_CORPUS},{disease_only}", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    stats = srsly.read_json(tmp_path / "out" / "stats.json")
+    assert set(stats["corpora"]) == {"corpus", "ncbi-like"}
+    assert stats["train"]["docs"] == 61 and stats["train"]["entities"] == {"Chemical": 71, "Disease": 73}
+    docs = list(DocBin().from_disk(tmp_path / "out" / "train.spacy").get_docs(spacy.blank("en").vocab))
+    assert [list(d.user_data["annotated_labels"]) for d in docs][-2:] == [["Chemical", "Disease"], ["Disease"]]
+    assert n_docs(tmp_path / "out" / "corpora" / "ncbi-like" / "test.spacy") == 1

