@@ -26,6 +26,7 @@ from .mesh_versions import map_id
 from .scores import counts_prf, set_prf
 
 Linker = Callable[[Span], str]  # a gold span -> the KG id it is linked to ("" for none)
+LinkedMention = Tuple[str, int, int, str, str]  # document id, start char, end char, label, KG id ("" for none)
 
 
 def component_linker(kg: KGTable, get_candidates: Optional[CandidateGenerator] = None, threshold: float = 0.0) -> Linker:
@@ -93,9 +94,6 @@ def same_id(predicted: str, gold: str) -> bool:
 def _id_set(kb_id: str) -> str:
     """An order-free spelling of a (composite) id."""
     return "|".join(sorted(kb_id.split("|")))
-
-
-LinkedMention = Tuple[str, int, int, str, str]  # document id, start char, end char, label, KG id ("" for none)
 
 
 def _doc_id(doc: Doc, number: int) -> str:

@@ -170,7 +170,8 @@ def keep_types(merged: MergedKG, types: Sequence[str]) -> MergedKG:
     """The merged KG with only the entities of these types and the relations
     and gold counts among them (a corpus that labels diseases only need not
     see gene or chemical names as KG matches)."""
-    kept = [entity for entity in merged.entities if entity.type in set(types)]
+    wanted = set(types)
+    kept = [entity for entity in merged.entities if entity.type in wanted]
     ids = {entity.id for entity in kept}
     return replace(
         merged, entities=kept,
