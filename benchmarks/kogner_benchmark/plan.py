@@ -15,10 +15,8 @@ PUBTATOR_CORPORA = ("bc5cdr",)
 @dataclass(frozen=True)
 class Setting:
     """One benchmark setting: a corpus, a share of its training documents, the
-    seeds to run, the step budget, optionally a corpus whose test split the
-    trained models are also scored on (cross-corpus, its labels only) and the
-    entity types its KG keeps (NCBI-disease labels diseases only: gene names in
-    its KG pushed the model towards false positives)."""
+    seeds to run, the step budget and, optionally, a corpus whose test split the
+    trained models are also scored on (cross-corpus, its labels only)."""
 
     name: str
     corpus: str
@@ -28,7 +26,6 @@ class Setting:
     eval_frequency: int
     warmup_steps: int
     cross_corpus: Optional[str] = None
-    kg_types: Tuple[str, ...] = ()  # entity types the setting's KG keeps (all when empty)
 
     def as_dict(self) -> Dict:
         """JSON-ready fields."""
@@ -40,7 +37,7 @@ DEFAULT_SETTINGS: Tuple[Setting, ...] = (
     Setting("bc5cdr-0.1", "bc5cdr", 0.1, (0, 1, 2), 300, 100, 30),
     Setting("bc5cdr-0.25", "bc5cdr", 0.25, (0, 1, 2), 500, 125, 50),
     Setting("bc5cdr-0.5", "bc5cdr", 0.5, (0, 1, 2), 750, 150, 75),
-    Setting("ncbi-full", "ncbi-disease", 1.0, (0,), 1000, 200, 100, kg_types=("Disease",)),
+    Setting("ncbi-full", "ncbi-disease", 1.0, (0,), 1000, 200, 100),
 )
 
 

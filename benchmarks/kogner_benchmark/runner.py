@@ -137,8 +137,6 @@ class BenchmarkRunner:
             "--name-sample", self.options.kg_name_sample, "--epochs", self.options.kg_epochs,
             "--seed", run.seed, "--gold-hold-out", data / "gold_holdout.msgpack",
         )
-        if setting.kg_types:
-            kg_cmd += ["--types", ",".join(setting.kg_types)]
         if setting.corpus in PUBTATOR_CORPORA and self.paths.pubtator_train is not None:
             kg_cmd += ["--pubtator", str(self.paths.pubtator_train), "--gold-corpus", str(corpus / "train.spacy")]
         kg = self.step(f"{run.data_id}-kg", kg_cmd)

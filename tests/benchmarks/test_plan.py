@@ -30,7 +30,3 @@ def test_unknown_names_are_errors_that_name_them():
     with pytest.raises(ValueError, match="crf"):
         plan_runs(select_settings([]), ["crf"])
 
-
-def test_the_ncbi_kg_keeps_diseases_only():
-    names = {s.name: s for s in DEFAULT_SETTINGS}
-    assert names["ncbi-full"].kg_types == ("Disease",) and names["bc5cdr-full"].kg_types == ()
