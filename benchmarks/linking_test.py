@@ -35,9 +35,9 @@ from spacy.tokens import Doc, Span
 from kogner_benchmark.measure import code_version, machine_description
 from spacy_kogner.corpus.pubtator_docs import pubtator_to_docs
 from spacy_kogner.evaluation.linking import (component_linker, concept_scores, doc_mentions, document_linker,
-                                             end_to_end_scores, gold_mention_accuracy, pubtator_mentions)
+                                             end_to_end_scores, gold_mention_accuracy, per_label_prf,
+                                             pubtator_mentions)
 from spacy_kogner.evaluation.mesh_versions import updated_ids
-from spacy_kogner.evaluation.scores import set_prf
 from spacy_kogner.kg.candidates import create_exact_alias_candidates
 from spacy_kogner.kg.table import KGTable
 
@@ -63,10 +63,7 @@ def annotate(nlp: Language, gold: List[Doc]) -> List[Doc]:
 
 def ner_scores(gold: set, predicted: set) -> Dict[str, Dict[str, float]]:
     """Strict NER P/R/F1 of linked mentions without their ids, per label and "all"."""
-    pred, gold_spans = {m[:4] for m in predicted}, {m[:4] for m in gold}
-    labels = sorted({s[3] for s in gold_spans})
-    return {**{label: set_prf({s for s in pred if s[3] == label}, {s for s in gold_spans if s[3] == label})
-               for label in labels}, "all": set_prf(pred, gold_spans)}
+    return per_label_prf({m[:4] for m in predicted}, {m[:4] for m in gold}, label_at=3)
 
 
 def main() -> None:

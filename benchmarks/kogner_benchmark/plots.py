@@ -37,6 +37,17 @@ def dev_curves(runs: Sequence[Dict[str, Any]], logs: Sequence[Tuple[str, Path]] 
     return curves
 
 
+def _pyplot():
+    """matplotlib's pyplot on the file-only Agg backend, with a fixed SVG id salt (same records, same files)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    matplotlib.rcParams["svg.hashsalt"] = "kogner"
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
 def _save(figure, out_dir: Path, name: str) -> List[Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = [out_dir / f"{name}.png", out_dir / f"{name}.svg"]
@@ -48,12 +59,7 @@ def _save(figure, out_dir: Path, name: str) -> List[Path]:
 def plot_fraction(points: Dict[str, List[Tuple[float, List[float]]]], out_dir: Path) -> List[Path]:
     """Test F1 against the training fraction: the mean over seeds with a bar
     from the lowest to the highest seed, the number of seeds by each point."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    matplotlib.rcParams["svg.hashsalt"] = "kogner"
-    import matplotlib.pyplot as plt
-
+    plt = _pyplot()
     figure, axes = plt.subplots(figsize=(6.4, 4.4))
     for system in [s for s in SYSTEMS if s in points]:
         xs = [fraction for fraction, _ in points[system]]
@@ -81,12 +87,7 @@ def plot_fraction(points: Dict[str, List[Tuple[float, List[float]]]], out_dir: P
 
 def plot_curves(curves: Dict[str, List[Tuple[int, float]]], out_dir: Path) -> List[Path]:
     """Dev F1 against the training step, one line per run or log (step 0, before training, left out)."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    matplotlib.rcParams["svg.hashsalt"] = "kogner"
-    import matplotlib.pyplot as plt
-
+    plt = _pyplot()
     figure, axes = plt.subplots(figsize=(6.4, 4.4))
     for name, curve in sorted(curves.items()):
         color, marker = STYLE[KOGNER if KOGNER in name.split() else NO_KG]

@@ -131,18 +131,16 @@ def convert_corpora(corpus_dirs: List[Path], output_dir: Path, file_format: str 
     per_corpus = {path.name: convert_one(path, output_dir / "corpora" / path.name) for path in corpus_dirs}
     stats: Dict = {"corpora": per_corpus, "format": file_format, "train_fraction": train_fraction, "seed": seed}
     for split in ("train", "dev", "test"):
-        parts = [output_dir / "corpora" / name / f"{split}.spacy" for name in names if split in per_corpus[name]]
-        if not parts:
+        present = [name for name in names if split in per_corpus[name]]
+        if not present:
             continue
         merged = DocBin(store_user_data=True)
-        for part in parts:
-            merged.merge(DocBin(store_user_data=True).from_disk(part))
+        for name in present:
+            merged.merge(DocBin(store_user_data=True).from_disk(output_dir / "corpora" / name / f"{split}.spacy"))
         with atomic_path(output_dir / f"{split}.spacy") as tmp:
             merged.to_disk(tmp)
-        counts: Counter = sum((Counter(per_corpus[name][split]["entities"]) for name in names if split in per_corpus[name]),
-                              Counter())
-        stats[split] = {key: sum(per_corpus[name][split][key] for name in names if split in per_corpus[name])
-                        for key in ("docs", "docs_in_source", "tokens")}
-        stats[split]["entities"] = dict(sorted(counts.items()))
+        parts = [per_corpus[name][split] for name in present]
+        stats[split] = {key: sum(part[key] for part in parts) for key in ("docs", "docs_in_source", "tokens")}
+        stats[split]["entities"] = dict(sorted(sum((Counter(part["entities"]) for part in parts), Counter()).items()))
     srsly.write_json(output_dir / "stats.json", stats)
     return stats

@@ -119,7 +119,7 @@ def end_to_end_scores(gold: Iterable[LinkedMention], predicted: Iterable[LinkedM
     def tuples(mentions: Iterable[LinkedMention], mapping: Dict[str, str]) -> Set[LinkedMention]:
         return {(doc, start, end, label, _id_set(map_id(kb_id, mapping))) for doc, start, end, label, kb_id in mentions}
 
-    return _per_label(tuples(predicted, {}), tuples(gold, id_map or {}), label_at=3)
+    return per_label_prf(tuples(predicted, {}), tuples(gold, id_map or {}), label_at=3)
 
 
 def concept_scores(gold: Iterable[LinkedMention], predicted: Iterable[LinkedMention],
@@ -131,10 +131,12 @@ def concept_scores(gold: Iterable[LinkedMention], predicted: Iterable[LinkedMent
         return {(doc, label, part) for doc, _, _, label, kb_id in mentions if kb_id
                 for part in map_id(kb_id, mapping).split("|")}
 
-    return _per_label(pairs(predicted, {}), pairs(gold, id_map or {}), label_at=1)
+    return per_label_prf(pairs(predicted, {}), pairs(gold, id_map or {}), label_at=1)
 
 
-def _per_label(predicted: Set[tuple], gold: Set[tuple], label_at: int) -> Dict[str, Dict[str, float]]:
+def per_label_prf(predicted: Set[tuple], gold: Set[tuple], label_at: int) -> Dict[str, Dict[str, float]]:
+    """P/R/F1 (%) of exact matches between two sets of tuples, per label (the
+    tuple's item at `label_at`) and "all"."""
     labels: List[str] = sorted({t[label_at] for t in gold | predicted})
     scores = {label: set_prf({t for t in predicted if t[label_at] == label}, {t for t in gold if t[label_at] == label})
               for label in labels}
