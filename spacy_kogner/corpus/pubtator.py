@@ -16,6 +16,10 @@ from bioc.pubtator import PubTator, PubTatorAnn, PubTatorRel
 
 NO_ID = "-1"
 ID_SEPARATORS = ("|", "+")
+# NCBI-disease's mention types are all diseases
+NCBI_DISEASE_TYPES = {"SpecificDisease": "Disease", "DiseaseClass": "Disease", "Modifier": "Disease",
+                      "CompositeMention": "Disease"}
+KG_LABELS = ("Chemical", "Disease")
 
 
 class PubTatorFormatError(ValueError):
@@ -60,8 +64,9 @@ def iter_pubtator(path: Union[str, Path]) -> Iterator[PubTator]:
             if doc.pmid is None or parts[0] != doc.pmid:
                 raise PubTatorFormatError(f"{path}:{number}: a row of document {parts[0]!r} outside its document")
             if len(parts) >= 5 and parts[1].isdigit() and parts[2].isdigit():
+                extra = [part for part in parts[6:] if part]  # bioc writes a trailing tab when there is none
                 doc.add_annotation(PubTatorAnn(parts[0], int(parts[1]), int(parts[2]), parts[3], parts[4],
-                                               parts[5] if len(parts) > 5 else "", parts[6:]))
+                                               parts[5] if len(parts) > 5 else "", extra))
             elif len(parts) in (4, 5) and not parts[1].isdigit():
                 doc.add_relation(PubTatorRel(*parts))
             elif len(parts) >= 5:
@@ -101,13 +106,17 @@ class PubTatorData:
 
 
 def read_pubtator(paths: Iterable[Path]) -> PubTatorData:
-    """The Chemical/Disease mentions, CID relations and texts of PubTator files
-    (for the KG: BC5CDR train/devel only, never test)."""
+    """The Chemical/Disease mentions (NCBI-disease's types read as Disease), CID
+    relations and texts of PubTator files (for the KG: training documents only,
+    never test)."""
     data = PubTatorData([], [])
     for path in paths:
         for doc in iter_pubtator(path):
             data.texts[doc.pmid] = document_text(doc)
-            data.mentions.extend(PubTatorMention(ann.pmid, ann.start, ann.end, ann.text, ann.type, concept_ids(ann.id))
-                                 for ann in doc.annotations if ann.type in ("Chemical", "Disease"))
+            for ann in doc.annotations:
+                label = NCBI_DISEASE_TYPES.get(ann.type, ann.type)
+                if label in KG_LABELS:
+                    data.mentions.append(PubTatorMention(ann.pmid, ann.start, ann.end, ann.text, label,
+                                                         concept_ids(ann.id)))
             data.cid.extend((f"MESH:{rel.id1}", f"MESH:{rel.id2}") for rel in doc.relations if rel.type == "CID")
     return data

@@ -14,11 +14,8 @@ from typing import Callable, Dict, List, Mapping, Optional, Tuple
 from bioc.pubtator import PubTator
 from spacy.tokens import Doc, Span
 
-from .pubtator import concept_ids, document_text, iter_pubtator
+from .pubtator import NCBI_DISEASE_TYPES, concept_ids, document_text, iter_pubtator
 
-# NCBI-disease's mention types are all diseases
-DEFAULT_LABEL_MAP = {"SpecificDisease": "Disease", "DiseaseClass": "Disease", "Modifier": "Disease",
-                     "CompositeMention": "Disease"}
 MAX_REPORTED = 20
 
 
@@ -97,7 +94,7 @@ def pubtator_to_docs(path: Path, make_doc: Callable[[str], Doc], labels: Optiona
     mention types to entity labels (default: NCBI-disease's types to Disease;
     other types are kept)."""
     report = ConversionReport()
-    labels = DEFAULT_LABEL_MAP if labels is None else labels
+    labels = NCBI_DISEASE_TYPES if labels is None else labels
     docs = []
     for doc in iter_pubtator(path):
         try:

@@ -28,7 +28,7 @@ def bench(tmp_path_factory):
         (corpora / "ncbi-disease" / f"{split}.tsv").write_text(text, encoding="utf8")
     args = ["run", "--settings", "bc5cdr-full", "--corpora", str(corpora),
             "--resources", str(SMOKE / "kg/resources"), "--hetionet", str(SMOKE / "kg/hetionet"),
-            "--pubtator-train", str(SMOKE / "kg/train.PubTator.txt"), "--transformer", str(SMOKE / "transformer"),
+            "--pubtator-gold", f"bc5cdr={SMOKE / 'kg/train.PubTator.txt'}", "--transformer", str(SMOKE / "transformer"),
             "--kogner-config", str(ROOT / "configs/kogner.cfg"), "--cnn-config", str(ROOT / "configs/cnn.cfg"),
             "--results", str(tmp / "results"), "--work", str(tmp / "work"), "--kg-dim", "16",
             "--kg-name-sample", "100", "--kg-epochs", "1", "--max-steps", "4", "--gpu-id", "-1"]
@@ -52,6 +52,9 @@ def test_every_system_is_trained_scored_and_reported(bench):
     record = srsly.read_json(tmp / "results" / "runs" / "bc5cdr-full-s0-kogner.json")
     assert record["command"].startswith("python benchmarks/benchmark.py run") and record["kg_build_seconds"] > 0
     assert record["kg_coverage"]["train"]["all"] > 0
+    assert f"--pubtator-gold bc5cdr={SMOKE / 'kg/train.PubTator.txt'}" in record["command"]
+    data = srsly.read_json(next((tmp / "work").glob("**/bc5cdr-full-s0/data.json")))
+    assert data["kg_stats"]["sources"]["pubtator"]["aliases_added"] > 0
     assert record["train"]["device"] == "cpu"  # --gpu-id -1
 
 
@@ -87,3 +90,18 @@ def test_unknown_speed_device_is_a_clear_error(tmp_path):
 def test_unknown_setting_is_a_clear_error(tmp_path):
     result = runner.invoke(app, ["run", "--settings", "bc5cdr-2", "--results", str(tmp_path)])
     assert result.exit_code == 1 and "bc5cdr-2" in output_text(result)
+
+
+def test_pubtator_gold_takes_corpus_equals_file(tmp_path):
+    result = runner.invoke(app, ["run", "--pubtator-gold", "bc5cdr", "--results", str(tmp_path)])
+    assert result.exit_code == 1 and "CORPUS=FILE, not 'bc5cdr'" in output_text(result)
+    assert not (tmp_path / "runs").exists()
+
+
+def test_a_missing_pubtator_gold_file_is_left_out_with_a_warning(tmp_path):
+    from kogner_benchmark.cli import pubtator_gold_files
+
+    present = tmp_path / "train.PubTator.txt"
+    present.write_text("")
+    files = pubtator_gold_files([f"bc5cdr={present}", f"ncbi-disease={tmp_path / 'missing.txt'}"])
+    assert files == {"bc5cdr": present}

@@ -42,3 +42,21 @@ def test_inspect_kg_imports_no_model_library():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[]"
+
+
+def test_training_abstracts_writes_the_training_part_and_names_a_missing_corpus(tmp_path):
+    import spacy
+    from spacy.tokens import DocBin
+
+    source = tmp_path / "traindev.PubTator.txt"
+    source.write_text("1|t|Wilms tumor .\n1\t0\t11\tWilms tumor\tSpecificDisease\tD009396\n\n"
+                      "2|t|Gout .\n2\t0\t4\tGout\tSpecificDisease\tD006073\n", encoding="utf8")
+    DocBin(docs=[spacy.blank("en").make_doc("Gout .")]).to_disk(tmp_path / "train.spacy")
+    result = runner.invoke(app, ["training-abstracts", str(source), str(tmp_path / "train.spacy"),
+                                 str(tmp_path / "train.PubTator.txt")])
+    assert result.exit_code == 0, result.output
+    assert "1 of 2 abstracts" in output_text(result)
+    assert (tmp_path / "train.PubTator.txt").read_text(encoding="utf8").startswith("2|t|Gout .")
+    result = runner.invoke(app, ["training-abstracts", str(source), str(tmp_path / "missing.spacy"),
+                                 str(tmp_path / "x.PubTator.txt")])
+    assert result.exit_code == 1 and "missing.spacy" in output_text(result)

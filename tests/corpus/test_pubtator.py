@@ -44,8 +44,29 @@ def test_documents_mentions_composite_and_unlinkable_ids(tmp_path):
     assert concept_ids("-1") == [] and concept_ids("") == [] and concept_ids("OMIM:1|D2") == ["OMIM:1", "MESH:D2"]
     assert concept_ids(docs[2].annotations[0].id) == ["MESH:D012640", "MESH:D004827"]
     data = read_pubtator([path])
-    assert len(data.mentions) == 5 and data.cid == [("MESH:D003000", "MESH:D007022")]  # Chemical/Disease only
+    # Chemical/Disease only, NCBI-disease's types read as Disease
+    assert len(data.mentions) == 6 and data.cid == [("MESH:D003000", "MESH:D007022")]
+    assert data.mentions[-1].label == "Disease" and data.mentions[-1].text == "Seizures"
     assert data.texts["2"] == "Lithium toxicity . "
+
+
+def test_a_file_written_by_bioc_reads_back_the_same(tmp_path):
+    import bioc.pubtator
+
+    from spacy_kogner.corpus.pubtator import iter_pubtator
+
+    path = tmp_path / "x.PubTator.txt"
+    path.write_text(PUBTATOR.replace("2|t|", "\n2|t|"), encoding="utf8")
+    docs = list(iter_pubtator(path))
+    copy = tmp_path / "copy.PubTator.txt"
+    with copy.open("w", encoding="utf8") as file:
+        bioc.pubtator.dump(docs, file)
+    assert "\tD009270\t\n" in copy.read_text(encoding="utf8")  # bioc's trailing tab
+    again = list(iter_pubtator(copy))
+    assert [a.others for a in again[0].annotations] == [a.others for a in docs[0].annotations]
+    assert again[0].annotations[0].others == []
+    original, copied = read_pubtator([path]), read_pubtator([copy])
+    assert (copied.mentions, copied.cid) == (original.mentions, original.cid)
 
 
 def test_a_row_outside_its_document_names_file_and_line(tmp_path):
