@@ -1,9 +1,10 @@
 """One kogner model trained on several corpora at once (BC5CDR + NCBI-disease),
 each corpus's missing labels unknown rather than "O" (`pipeline/partial_labels.py`),
-scored on each corpus's test split (NCBI-disease: its Disease label only), to
-compare with the single-corpus models of the benchmark (`benchmarks/runs/`).
-Same KG recipe, seed and step budget as the harness's full-data settings;
-selection on the combined dev splits (each doc scored on the labels it annotates).
+scored on each corpus's dev and test splits (NCBI-disease: its Disease label
+only), to compare with the single-corpus models of the benchmark
+(`benchmarks/runs/`). Same KG recipe, seed and step budget as the harness's
+full-data settings; selection on the combined dev splits (each doc scored on the
+labels it annotates).
 
     python benchmarks/multi_corpus.py --corpora bc5cdr,ncbi-disease --work training/multi \\
         --output benchmarks/multi_corpus.json
@@ -13,6 +14,7 @@ import json
 import shlex
 import sys
 from pathlib import Path
+from typing import List
 
 import srsly
 
@@ -43,9 +45,25 @@ def main() -> None:
     parser.add_argument("--output", type=Path, required=True)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--max-steps", type=int, default=1000)
+    parser.add_argument("--score-only", action="store_true",
+                        help="Score the model already trained in --work again (adds what --output lacks, e.g. dev)")
     args = parser.parse_args()
-    python = [sys.executable, "-m", "spacy_kogner"]
     names = [n.strip() for n in args.corpora.split(",") if n.strip()]
+    if args.score_only:
+        record = json.loads(args.output.read_text(encoding="utf8"))
+        record["scored_by"] = {"command": shlex.join(["python", *sys.argv]), "code": code_version()}
+    else:
+        record = train(args, names)
+    for split in ("dev", "test"):
+        record[split] = {name: score(args.work, name, split) for name in names}
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(json.dumps(record, indent=2), encoding="utf8")
+    print({split: {name: record[split][name].get("f") for name in names} for split in ("dev", "test")})
+
+
+def train(args: argparse.Namespace, names: List[str]) -> dict:
+    """Convert the corpora together, build their KG table and train one model; the run record."""
+    python = [sys.executable, "-m", "spacy_kogner"]
     corpus, kg, model = args.work / "corpus", args.work / "kg", args.work / "model"
     record = {"command": shlex.join(["python", *sys.argv]), "code": code_version(), "machine": machine_description(),
               "corpora": names, "seed": args.seed, "max_steps": args.max_steps, "steps": {}}
@@ -64,18 +82,18 @@ def main() -> None:
         "--training.optimizer.learn_rate.warmup_steps", args.max_steps // 10, "--paths.kg", kg,
         "--paths.gold_hold_out", args.work / "gold_holdout.msgpack"], args.work)
     record["dev_curve"] = dev_curve((args.work / "logs" / "train.log").read_text(errors="replace"))
-    record["test"] = {}
-    for name in names:
-        test = corpus / "corpora" / name / "test.spacy"
-        labels = srsly.read_json(corpus / "corpora" / name / "stats.json")["annotated_labels"]
-        out = args.work / f"eval-{name}.json"
-        step(f"eval-{name}", harness_command("eval", test, "--output", out,
-                                             "--model", model / "model-best", "--speed-repeats", 1,
-                                             "--cross-test", test, "--cross-labels", ",".join(labels)), args.work)
-        record["test"][name] = {"labels": labels, **srsly.read_json(out)["cross"]}
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(json.dumps(record, indent=2), encoding="utf8")
-    print({name: scores.get("f") for name, scores in record["test"].items()})
+    return record
+
+
+def score(work: Path, name: str, split: str) -> dict:
+    """Scores of the trained model on one corpus's split, on the labels that corpus annotates."""
+    folder = work / "corpus" / "corpora" / name
+    data, labels = folder / f"{split}.spacy", srsly.read_json(folder / "stats.json")["annotated_labels"]
+    out = work / f"eval-{name}-{split}.json"
+    step(f"eval-{name}-{split}", harness_command("eval", data, "--output", out, "--model", work / "model" / "model-best",
+                                                 "--speed-repeats", 1, "--cross-test", data,
+                                                 "--cross-labels", ",".join(labels)), work)
+    return {"labels": labels, **srsly.read_json(out)["cross"]}
 
 
 if __name__ == "__main__":
