@@ -48,18 +48,26 @@ def command_line(ctx: typer.Context) -> str:
     return shlex.join(args)
 
 
+def corpus_values(values: List[str], option: str, what: str) -> Dict[str, str]:
+    """corpus -> value from CORPUS=VALUE option values."""
+    pairs = {}
+    for value in values:
+        corpus, sep, given = value.partition("=")
+        if not sep or not corpus.strip() or not given.strip():
+            raise ValueError(f"{option} takes CORPUS={what}, not {value!r}")
+        pairs[corpus.strip()] = given.strip()
+    return pairs
+
+
 def pubtator_gold_files(values: List[str]) -> Dict[str, Path]:
     """corpus -> PubTator file from CORPUS=FILE values; a file that is not there
     is left out with a warning (its corpus's KG then has no gold aliases)."""
     files = {}
-    for value in values:
-        corpus, sep, file = value.partition("=")
-        if not sep or not corpus.strip() or not file.strip():
-            raise ValueError(f"--pubtator-gold takes CORPUS=FILE, not {value!r}")
-        if Path(file.strip()).exists():
-            files[corpus.strip()] = Path(file.strip())
+    for corpus, file in corpus_values(values, "--pubtator-gold", "FILE").items():
+        if Path(file).exists():
+            files[corpus] = Path(file)
         else:
-            msg.warn(f"--pubtator-gold: {file.strip()} not found; the {corpus.strip()} KG gets no gold aliases")
+            msg.warn(f"--pubtator-gold: {file} not found; the {corpus} KG gets no gold aliases")
     return files
 
 
@@ -85,6 +93,7 @@ def run(
     kg_dim: int = typer.Option(64, help="KG vector width"),
     kg_name_sample: int = typer.Option(50000, help="Entities embedded by the transformer teacher"),
     kg_epochs: int = typer.Option(20, help="TransE epochs"),
+    kg_types: List[str] = typer.Option([], help="CORPUS=TYPES: build that corpus's KG with these entity types only (build-kg --types), e.g. ncbi-disease=Disease; repeatable"),
     max_steps: Optional[int] = typer.Option(None, help="Override every setting's step budget (quick runs only)"),
     force: bool = typer.Option(False, help="Redo runs that are already recorded"),
 ) -> None:
@@ -95,11 +104,12 @@ def run(
         runs = plan_runs(chosen, _split_csv(systems), [int(s) for s in _split_csv(seeds)])
         check_speed_devices(_split_csv(speed_devices))
         gold_files = pubtator_gold_files(pubtator_gold)
+        types = corpus_values(kg_types, "--kg-types", "TYPES")
     except ValueError as err:
         msg.fail(str(err), exits=1)
     paths = BenchmarkPaths(corpora, resources, hetionet, gold_files, transformer, kogner_config, cnn_config, results, work)
     options = BenchmarkOptions(gpu_id=gpu_id, kg_dim=kg_dim, kg_name_sample=kg_name_sample, kg_epochs=kg_epochs,
-                               max_steps=max_steps, force=force)
+                               kg_types=types, max_steps=max_steps, force=force)
     runner = BenchmarkRunner(paths, options, log=msg.text)
     failed = []
     with Progress() as progress:

@@ -47,6 +47,7 @@ class BenchmarkOptions:
     kg_dim: int = 64
     kg_name_sample: int = 50000
     kg_epochs: int = 20
+    kg_types: Dict[str, str] = field(default_factory=dict)  # corpus -> build-kg --types (default: all types)
     max_steps: Optional[int] = None  # overrides every setting's step budget (quick runs)
     force: bool = False
     extra_env: Dict[str, str] = field(default_factory=dict)
@@ -118,28 +119,25 @@ class BenchmarkRunner:
 
     # ------------------------------------------------------------------ data
     def prepare_data(self, run: Run) -> Dict[str, Any]:
-        """Convert the corpus sample and build its KG table (once per setting and seed)."""
+        """Convert the corpus sample and build its KG table (once per setting and
+        seed; a work folder built with another KG recipe is an error, not reused)."""
         data = self.data_dir(run)
         info_path = data / "data.json"
-        if info_path.exists():
-            return srsly.read_json(info_path)
         setting = run.setting
         corpus = data / "corpus"
+        kg_cmd = self.kg_command(run, data)
+        if info_path.exists():
+            info = srsly.read_json(info_path)
+            built = shlex.split(info["kg_build"]["command"])[1:]
+            if built != [str(arg) for arg in kg_cmd[1:]]:
+                raise BenchmarkError(f"{data} holds a KG built by another recipe ({shlex.join(built)}); "
+                                     f"remove it or give another --work")
+            return info
         convert = self.step(
             f"{run.data_id}-convert",
             python_module("spacy_kogner", "convert", self.paths.corpora / setting.corpus, corpus,
                           "--train-fraction", setting.train_fraction, "--seed", run.seed),
         )
-        kg_cmd = python_module(
-            "spacy_kogner", "build-kg", data / "kg", "--resources", self.paths.resources,
-            "--hetionet", self.paths.hetionet, "--transformer", self.paths.transformer,
-            "--corpus", corpus, "--stats", data / "kg_stats.json", "--dim", self.options.kg_dim,
-            "--name-sample", self.options.kg_name_sample, "--epochs", self.options.kg_epochs,
-            "--seed", run.seed, "--gold-hold-out", data / "gold_holdout.msgpack",
-        )
-        if setting.corpus in self.paths.pubtator_gold:
-            kg_cmd += ["--pubtator", str(self.paths.pubtator_gold[setting.corpus]), "--gold-corpus",
-                       str(corpus / "train.spacy")]
         kg = self.step(f"{run.data_id}-kg", kg_cmd)
         stats = srsly.read_json(corpus / "stats.json")
         info = {
@@ -154,6 +152,22 @@ class BenchmarkRunner:
         }
         srsly.write_json(info_path, info)
         return info
+
+    def kg_command(self, run: Run, data: Path) -> List[Any]:
+        """The build-kg command of a run's data folder."""
+        corpus = run.setting.corpus
+        cmd = python_module(
+            "spacy_kogner", "build-kg", data / "kg", "--resources", self.paths.resources,
+            "--hetionet", self.paths.hetionet, "--transformer", self.paths.transformer,
+            "--corpus", data / "corpus", "--stats", data / "kg_stats.json", "--dim", self.options.kg_dim,
+            "--name-sample", self.options.kg_name_sample, "--epochs", self.options.kg_epochs,
+            "--seed", run.seed, "--gold-hold-out", data / "gold_holdout.msgpack",
+        )
+        if corpus in self.options.kg_types:
+            cmd += ["--types", self.options.kg_types[corpus]]
+        if corpus in self.paths.pubtator_gold:
+            cmd += ["--pubtator", self.paths.pubtator_gold[corpus], "--gold-corpus", data / "corpus" / "train.spacy"]
+        return cmd
 
     # ----------------------------------------------------------------- train
     def train(self, run: Run, data: Dict[str, Any]) -> Dict[str, Any]:

@@ -81,6 +81,16 @@ def test_a_second_run_reuses_the_records(bench):
     assert (tmp / "results" / "runs" / "bc5cdr-full-s0-cnn.json").read_text() == before
 
 
+@pytest.mark.slow
+def test_a_work_folder_built_with_another_kg_recipe_is_not_reused(bench):
+    tmp, args = bench
+    before = (tmp / "results" / "runs" / "bc5cdr-full-s0-dictionary.json").read_text()
+    again = runner.invoke(app, [*args, "--systems", "dictionary", "--no-speed", "--force", "--kg-types", "bc5cdr=Disease"])
+    assert again.exit_code == 1
+    assert "holds a KG built by another recipe" in output_text(again)
+    assert (tmp / "results" / "runs" / "bc5cdr-full-s0-dictionary.json").read_text() == before
+
+
 def test_unknown_speed_device_is_a_clear_error(tmp_path):
     result = runner.invoke(app, ["run", "--speed-devices", "tpu", "--results", str(tmp_path)])
     assert result.exit_code == 1
