@@ -1,7 +1,9 @@
 """Test helpers: a tiny random BERT on disk, the tiny KG table, small pipelines
 built from them. Nothing here touches the network."""
+import importlib.util
 import os
 from pathlib import Path
+from types import ModuleType
 from typing import Dict, List, Tuple
 
 import spacy
@@ -27,6 +29,14 @@ TRAIN_DATA: List[Tuple[str, Dict]] = [
 ]
 
 VOCAB_WORDS = sorted({w.lower() for text, _ in TRAIN_DATA for w in text.split()})
+
+
+def load_script(path: Path) -> ModuleType:
+    """Import a script of the repository that is not in the package (benchmarks/*.py) as a module."""
+    spec = importlib.util.spec_from_file_location(Path(path).stem, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def write_tiny_bert(path: Path, layers: int = 1, seed: int = 0) -> Path:

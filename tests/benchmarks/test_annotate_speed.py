@@ -1,18 +1,16 @@
 """benchmarks/annotate_speed.py (a script) on the tiny trained pipeline, and its report section."""
-import importlib.util
 import json
 from pathlib import Path
 
 from kogner_benchmark.annotate_report import GPU_WORDS_PER_S, pubmed_words, render_annotate
 from tests.corpus.test_pubtator import PUBTATOR
+from tests.util import load_script
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_the_annotate_speed_record_and_its_report_section(trained_dir, tmp_path):
-    spec = importlib.util.spec_from_file_location("annotate_speed", ROOT / "benchmarks" / "annotate_speed.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = load_script(ROOT / "benchmarks" / "annotate_speed.py")
     corpus = tmp_path / "test.PubTator.txt"
     corpus.write_text(PUBTATOR, encoding="utf8")
     out = tmp_path / "annotate_speed.json"

@@ -1,21 +1,19 @@
 """benchmarks/device/remote/transformer_precision.py (a script run on the device
 machine): the float16 copy that travels and the float32 folder rebuilt from it."""
-import importlib.util
 from pathlib import Path
 
 import pytest
 import torch
 from safetensors.torch import load_file, save_file
 
+from tests.util import load_script
+
 SCRIPT = Path(__file__).resolve().parents[2] / "benchmarks" / "device" / "remote" / "transformer_precision.py"
 
 
 @pytest.fixture(scope="module")
 def precision():
-    spec = importlib.util.spec_from_file_location("transformer_precision", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script(SCRIPT)
 
 
 def test_half_then_float_keeps_integer_tensors_and_other_files(precision, tmp_path):

@@ -1,13 +1,12 @@
 """benchmarks/frozen_head.py (a script, not part of the package): one epoch of
 the KoGNER head on frozen features of the smoke fixtures."""
-import importlib.util
 import json
 import sys
 from pathlib import Path
 
 import pytest
 
-from tests.util import TINY_KG
+from tests.util import TINY_KG, load_script
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "benchmarks" / "frozen_head.py"
@@ -18,9 +17,7 @@ def test_one_epoch_on_the_smoke_corpus(tmp_path, monkeypatch):
     from spacy_kogner.corpus.convert import convert_iob_corpus
 
     convert_iob_corpus(ROOT / "assets" / "smoke" / "corpus", tmp_path / "corpus")
-    spec = importlib.util.spec_from_file_location("frozen_head", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = load_script(SCRIPT)
     out = tmp_path / "frozen_head.jsonl"
     monkeypatch.setattr(sys, "argv", [
         "frozen_head.py", "--corpus", str(tmp_path / "corpus"), "--transformer", str(ROOT / "assets" / "smoke" / "transformer"),

@@ -1,13 +1,12 @@
 """benchmarks/host_time.py (a script, not part of the package): its stage and
 forward timings on the tiny trained pipeline."""
-import importlib.util
 from pathlib import Path
 
 import pytest
 import spacy
 import torch
 
-from tests.util import TRAIN_DATA
+from tests.util import TRAIN_DATA, load_script
 
 SCRIPT = Path(__file__).resolve().parents[2] / "benchmarks" / "host_time.py"
 
@@ -18,10 +17,7 @@ def spans_of(doc):
 
 @pytest.fixture(scope="module")
 def host_time():
-    spec = importlib.util.spec_from_file_location("host_time", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script(SCRIPT)
 
 
 def test_a_pass_times_every_stage_and_both_networks(host_time, trained_dir):

@@ -1,19 +1,16 @@
 """benchmarks/linking_cost.py (a script) on the tiny trained pipeline."""
-import importlib.util
 import json
 from pathlib import Path
 
 from spacy.tokens import DocBin
 
-from tests.util import TRAIN_DATA
+from tests.util import TRAIN_DATA, load_script
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_the_cost_record_has_each_generator_s_passes(trained_nlp, trained_dir, tmp_path):
-    spec = importlib.util.spec_from_file_location("linking_cost", ROOT / "benchmarks" / "linking_cost.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = load_script(ROOT / "benchmarks" / "linking_cost.py")
     corpus = tmp_path / "texts.spacy"
     DocBin(docs=[trained_nlp.make_doc(text) for text, _ in TRAIN_DATA]).to_disk(corpus)
     out = tmp_path / "cost.json"

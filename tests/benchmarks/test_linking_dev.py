@@ -1,10 +1,11 @@
 """benchmarks/linking_dev.py (a script, not part of the package) on the smoke fixtures."""
-import importlib.util
 import json
 import sys
 from pathlib import Path
 
 import pytest
+
+from tests.util import load_script
 
 ROOT = Path(__file__).resolve().parents[2]
 SMOKE = ROOT / "assets" / "smoke"
@@ -19,9 +20,7 @@ def test_the_linking_table_on_the_smoke_fixtures(tmp_path, monkeypatch):
     pubtator.mkdir()
     (pubtator / "devel.PubTator.txt").write_bytes((SMOKE / "kg" / "devel.PubTator.txt").read_bytes())
     convert_pubtator_corpus(pubtator, tmp_path / "docs")
-    spec = importlib.util.spec_from_file_location("linking_dev", ROOT / "benchmarks" / "linking_dev.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = load_script(ROOT / "benchmarks" / "linking_dev.py")
     out = tmp_path / "linking.json"
     monkeypatch.setattr(sys, "argv", [
         "linking_dev.py", "--resources", str(SMOKE / "kg" / "resources"), "--hetionet", str(SMOKE / "kg" / "hetionet"),

@@ -1,10 +1,9 @@
 """benchmarks/linking_test.py (a script) on the tiny trained pipeline."""
-import importlib.util
 import json
 import sys
 from pathlib import Path
 
-from tests.util import TRAIN_DATA
+from tests.util import TRAIN_DATA, load_script
 
 ROOT = Path(__file__).resolve().parents[2]
 IDS = {"Naloxone": "D009270", "clonidine": "D003000", "Lithium carbonate": "D016651",
@@ -24,9 +23,7 @@ def pubtator_file(path: Path) -> Path:
 
 
 def test_the_linking_table_has_the_three_systems(trained_dir, tmp_path, monkeypatch):
-    spec = importlib.util.spec_from_file_location("linking_test", ROOT / "benchmarks" / "linking_test.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = load_script(ROOT / "benchmarks" / "linking_test.py")
     out = tmp_path / "linking_test.json"
     monkeypatch.setattr(sys, "argv", ["linking_test.py", "--model", str(trained_dir),
                                       "--test", str(pubtator_file(tmp_path / "test.PubTator.txt")), "--output", str(out)])
