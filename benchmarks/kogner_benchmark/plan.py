@@ -35,7 +35,7 @@ DEFAULT_SETTINGS: Tuple[Setting, ...] = (
     Setting("bc5cdr-0.1", "bc5cdr", 0.1, (0, 1, 2), 300, 100, 30),
     Setting("bc5cdr-0.25", "bc5cdr", 0.25, (0, 1, 2), 500, 125, 50),
     Setting("bc5cdr-0.5", "bc5cdr", 0.5, (0, 1, 2), 750, 150, 75),
-    Setting("ncbi-full", "ncbi-disease", 1.0, (0,), 1000, 200, 100),
+    Setting("ncbi-full", "ncbi-disease", 1.0, (0, 1, 2), 1000, 200, 100),
 )
 
 
