@@ -85,20 +85,38 @@ def plot_fraction(points: Dict[str, List[Tuple[float, List[float]]]], out_dir: P
     return paths
 
 
-def plot_curves(curves: Dict[str, List[Tuple[int, float]]], out_dir: Path) -> List[Path]:
-    """Dev F1 against the training step, one line per run or log (step 0, before training, left out)."""
-    plt = _pyplot()
-    figure, axes = plt.subplots(figsize=(6.4, 4.4))
+def curve_panels(curves: Dict[str, List[Tuple[int, float]]]) -> Dict[str, Dict[str, List[Tuple[int, float]]]]:
+    """Curves grouped by setting (the first word of each name, e.g. "bc5cdr-full"),
+    each keyed by the rest of its name ("s1 kogner"); settings and names sorted."""
+    panels: Dict[str, Dict[str, List[Tuple[int, float]]]] = {}
     for name, curve in sorted(curves.items()):
-        color, marker = STYLE[KOGNER if KOGNER in name.split() else NO_KG]
-        points = [(step, f) for step, f in curve if step > 0]
-        axes.plot([s for s, _ in points], [f for _, f in points], color=color, marker=marker, alpha=0.8,
-                  linestyle="-" if "full" in name else "--", label=name)
-    axes.set_xlabel("training step")
-    axes.set_ylabel("dev F1 (%)")
-    axes.set_title("Dev F1 during training, kogner vs no-kg")
-    axes.grid(alpha=0.3)
-    axes.legend(fontsize=7)
+        setting, _, label = name.partition(" ")
+        panels.setdefault(setting, {})[label or setting] = curve
+    return panels
+
+
+SEED_LINES = {"s0": "-", "s1": "--", "s2": ":"}
+
+
+def plot_curves(curves: Dict[str, List[Tuple[int, float]]], out_dir: Path) -> List[Path]:
+    """Dev F1 against the training step, one panel per setting and one line per
+    run or log in it (colour: system; line style: seed; step 0, before training, left out)."""
+    plt = _pyplot()
+    panels = curve_panels(curves)
+    figure, axes_row = plt.subplots(1, len(panels), figsize=(4.2 * len(panels), 4.2), squeeze=False)
+    for axes, (setting, named) in zip(axes_row[0], panels.items()):
+        for label, curve in named.items():
+            words = label.split()
+            color, marker = STYLE[KOGNER if KOGNER in words else NO_KG]
+            points = [(step, f) for step, f in curve if step > 0]
+            axes.plot([s for s, _ in points], [f for _, f in points], color=color, marker=marker, alpha=0.8,
+                      linestyle=SEED_LINES.get(words[0], "-"), label=label)
+        axes.set_title(setting)
+        axes.set_xlabel("training step")
+        axes.grid(alpha=0.3)
+        axes.legend(fontsize=7, loc="lower right")
+    axes_row[0][0].set_ylabel("dev F1 (%)")
+    figure.suptitle("Dev F1 during training, kogner vs no-kg (line style: seed)")
     figure.tight_layout()
     paths = _save(figure, out_dir, CURVE_FIGURE)
     plt.close(figure)

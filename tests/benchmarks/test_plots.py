@@ -2,7 +2,7 @@ import json
 
 import pytest
 
-from kogner_benchmark.plots import dev_curves, fraction_points, write_plots
+from kogner_benchmark.plots import curve_panels, dev_curves, fraction_points, write_plots
 
 LOG = ("E    #       LOSS TRANS...  LOSS KOGNE...  ENTS_F  ENTS_P  ENTS_R  SCORE \n"
        "  0       0           0.00         296.89    0.00    0.00    0.00    0.00\n"
@@ -39,6 +39,14 @@ def test_curves_come_from_records_and_logs(tmp_path):
     empty.write_text("crashed\n")
     with pytest.raises(ValueError, match="empty.log"):
         dev_curves(RUNS, [("x", empty)])
+
+
+def test_curve_panels_group_by_setting():
+    curves = {"bc5cdr-full s1 no-kg": [(200, 80.0)], "bc5cdr-0.5 s0 kogner": [(150, 70.0)],
+              "bc5cdr-full s0 kogner (H100 log)": [(200, 84.0)], "full": [(200, 1.0)]}
+    assert curve_panels(curves) == {"bc5cdr-0.5": {"s0 kogner": [(150, 70.0)]},
+                                    "bc5cdr-full": {"s0 kogner (H100 log)": [(200, 84.0)], "s1 no-kg": [(200, 80.0)]},
+                                    "full": {"full": [(200, 1.0)]}}
 
 
 def test_both_figures_are_written_the_same_twice(tmp_path):
