@@ -12,6 +12,7 @@ from .plan import KOGNER, NO_KG, SYSTEMS
 FRACTION_FIGURE = "f1_vs_fraction"
 CURVE_FIGURE = "dev_f1_vs_step"
 STYLE = {KOGNER: ("tab:red", "o"), NO_KG: ("tab:blue", "s"), "cnn": ("tab:green", "^"), "dictionary": ("tab:gray", "D")}
+SEED_LINES = {"s0": "-", "s1": "--", "s2": ":"}
 
 
 def fraction_points(runs: Sequence[Dict[str, Any]], corpus: str = "bc5cdr") -> Dict[str, List[Tuple[float, List[float]]]]:
@@ -93,9 +94,6 @@ def curve_panels(curves: Dict[str, List[Tuple[int, float]]]) -> Dict[str, Dict[s
         setting, _, label = name.partition(" ")
         panels.setdefault(setting, {})[label or setting] = curve
     return panels
-
-
-SEED_LINES = {"s0": "-", "s1": "--", "s2": ":"}
 
 
 def plot_curves(curves: Dict[str, List[Tuple[int, float]]], out_dir: Path) -> List[Path]:
