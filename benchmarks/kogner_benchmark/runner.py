@@ -175,6 +175,19 @@ class BenchmarkRunner:
         device it trained on) and dev score."""
         out = self.model_dir(run)
         shutil.rmtree(out, ignore_errors=True)
+        result = self.step(f"{run.run_id}-train", self.train_command(run, data))
+        gpu = resolve_gpu_id(self.options.gpu_id)
+        result["device"] = f"gpu {gpu}" if gpu >= 0 else "cpu"
+        meta = srsly.read_json(out / "model-best" / "meta.json")
+        result["dev_f"] = round(100 * float(meta.get("performance", {}).get("ents_f", 0.0)), 2)
+        result["steps"] = self.steps_of(run.setting)
+        result["dev_curve"] = dev_curve(self.log_path(f"{run.run_id}-train").read_text(encoding="utf8", errors="replace"))
+        return result
+
+    def train_command(self, run: Run, data: Dict[str, Any]) -> List[Any]:
+        """The `spacy_kogner train` command of a run: the system's config, the
+        setting's schedule, the KG table for kogner plus the setting's kogner overrides."""
+        out = self.model_dir(run)
         steps = self.steps_of(run.setting)
         corpus = Path(data["corpus"])
         overrides = [
@@ -183,25 +196,18 @@ class BenchmarkRunner:
             "--training.eval_frequency", steps["eval_frequency"],
         ]
         if run.system == CNN:
-            cmd = python_module("spacy_kogner", "train", self.paths.cnn_config, "--output", out,
-                                "--gpu-id", self.options.gpu_id, *overrides)
-        else:
-            overrides += [
-                "--paths.transformer", self.paths.transformer,
-                "--training.optimizer.learn_rate.total_steps", steps["max_steps"],
-                "--training.optimizer.learn_rate.warmup_steps", steps["warmup_steps"],
-            ]
-            overrides += kg_overrides(run.system, data.get("kg"), data.get("gold_hold_out"))
-            cmd = python_module("spacy_kogner", "train", self.paths.kogner_config, "--output", out,
-                                "--gpu-id", self.options.gpu_id, *overrides)
-        result = self.step(f"{run.run_id}-train", cmd)
-        gpu = resolve_gpu_id(self.options.gpu_id)
-        result["device"] = f"gpu {gpu}" if gpu >= 0 else "cpu"
-        meta = srsly.read_json(out / "model-best" / "meta.json")
-        result["dev_f"] = round(100 * float(meta.get("performance", {}).get("ents_f", 0.0)), 2)
-        result["steps"] = steps
-        result["dev_curve"] = dev_curve(self.log_path(f"{run.run_id}-train").read_text(encoding="utf8", errors="replace"))
-        return result
+            return python_module("spacy_kogner", "train", self.paths.cnn_config, "--output", out,
+                                 "--gpu-id", self.options.gpu_id, *overrides)
+        overrides += [
+            "--paths.transformer", self.paths.transformer,
+            "--training.optimizer.learn_rate.total_steps", steps["max_steps"],
+            "--training.optimizer.learn_rate.warmup_steps", steps["warmup_steps"],
+        ]
+        overrides += kg_overrides(run.system, data.get("kg"), data.get("gold_hold_out"))
+        if run.system == KOGNER:
+            overrides += [arg for key, value in run.setting.kogner_overrides for arg in (f"--{key}", value)]
+        return python_module("spacy_kogner", "train", self.paths.kogner_config, "--output", out,
+                             "--gpu-id", self.options.gpu_id, *overrides)
 
     # -------------------------------------------------------------- evaluate
     def evaluate(self, run: Run, data: Dict[str, Any], speed_repeats: int = 1) -> Dict[str, Any]:
