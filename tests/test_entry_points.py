@@ -42,3 +42,20 @@ def test_registry_resolves_names_in_a_fresh_process():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0 and result.stdout.strip() == "ok", result.stderr
+
+
+@pytest.mark.slow
+def test_a_blank_language_does_not_import_the_model_layers():
+    # spaCy imports every entry-point factory module on each new Language; kogner_ner's
+    # model layers (and torch-geometric) are imported only when a kogner_ner is made
+    code = (
+        "import sys, spacy\n"
+        "nlp = spacy.blank('en')\n"
+        "print(sorted(m for m in ('torch_geometric', 'spacy_kogner.ml', 'spacy_kogner.pipeline.kogner_ner')"
+        " if m in sys.modules))\n"
+        "nlp.add_pipe('kogner_ner')\n"
+        "print('torch_geometric' in sys.modules)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["[]", "True"], result.stdout

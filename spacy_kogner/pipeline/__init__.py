@@ -1,8 +1,21 @@
 """Pipeline components (kogner_ner, kg_dictionary_ner) and what they register:
-scispaCy's tokenizer and the CPU bf16 inference callback."""
-from .dictionary_ner import KGDictionaryNER, make_kg_dictionary_ner
-from .kogner_factory import make_kogner_ner
-from .kogner_ner import KoGNERecognizer
-from .tokenizer import create_scispacy_tokenizer
+scispaCy's tokenizer and the CPU bf16 inference callback.
 
-__all__ = ["KGDictionaryNER", "KoGNERecognizer", "create_scispacy_tokenizer", "make_kg_dictionary_ner", "make_kogner_ner"]
+The names below are imported on first use: spaCy imports this package for its
+entry-point factories whenever it creates a Language, and the kogner_ner
+component pulls in torch-geometric."""
+from importlib import import_module
+from typing import Any
+
+_EXPORTS = {
+    "KGDictionaryNER": ".dictionary_ner", "make_kg_dictionary_ner": ".dictionary_ner",
+    "make_kogner_ner": ".kogner_factory", "KoGNERecognizer": ".kogner_ner",
+    "create_scispacy_tokenizer": ".tokenizer",
+}
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        return getattr(import_module(_EXPORTS[name], __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

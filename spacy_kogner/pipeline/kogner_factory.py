@@ -1,6 +1,10 @@
 """The `kogner_ner` factory and its default config (the component itself:
-`kogner_ner.py`)."""
-from typing import Callable, List, Optional
+`kogner_ner.py`).
+
+spaCy imports every entry-point factory module whenever it creates a Language
+(even `spacy.blank`), so this module imports the component, and with it the
+model layers and torch-geometric, only when a kogner_ner is made."""
+from typing import TYPE_CHECKING, Callable, List, Optional
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -8,8 +12,12 @@ from thinc.api import Config, Model
 from thinc.types import Floats2d
 
 from ..kg.candidates import CandidateGenerator
-from .kogner_ner import DEFAULT_SPANS_KEY, KoGNERecognizer
 from .scoring import make_entity_and_link_scorer  # noqa: F401  (registers the scorer)
+
+if TYPE_CHECKING:
+    from .kogner_ner import KoGNERecognizer
+
+DEFAULT_SPANS_KEY = "kogner"
 
 DEFAULT_MODEL_CONFIG = """
 [model]
@@ -60,7 +68,7 @@ def make_kogner_ner(
     link_threshold: float,
     learn_rate_scale: float,
     scorer: Optional[Callable],
-) -> KoGNERecognizer:
+) -> "KoGNERecognizer":
     """Create a kogner_ner component.
 
     spans_key: doc.spans key of the predicted entities with their scores
@@ -73,6 +81,8 @@ def make_kogner_ner(
         this; a transformer behind a listener updates its own weights at the
         optimizer's rate, so the freshly initialised head can learn faster.
     """
+    from .kogner_ner import KoGNERecognizer
+
     return KoGNERecognizer(nlp.vocab, model, name, spans_key=spans_key, link_entities=link_entities,
                            get_candidates=get_candidates, link_threshold=link_threshold,
                            learn_rate_scale=learn_rate_scale, scorer=scorer)

@@ -23,9 +23,8 @@ from ..kg.table import KGTable
 from ..ml.kogner import KoGNERInput, check_kg_fits
 from .decoding import biluo_tag_names, transition_constraints, viterbi_biluo_batch
 from .entities import set_entities
+from .kogner_factory import DEFAULT_SPANS_KEY
 from .partial_labels import allowed_tags, marginal_loss, unannotated_labels
-
-DEFAULT_SPANS_KEY = "kogner"
 
 
 class KoGNERecognizer(TrainablePipe):
