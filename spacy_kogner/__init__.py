@@ -4,11 +4,11 @@ Importing the package loads nothing heavy: the names below are imported on
 first use, and spaCy finds the registered factories, architecture, loaders,
 tokenizer and callback through entry points without importing it.
 
-Layers, each importing only those before it: `util` -> `corpus` -> `kg` (the
+Layers, each importing only those before it: `util` (and `lazy`, the lazy
+exports of this package and `pipeline`) -> `corpus` -> `kg` (the
 runtime KG table) -> `kg_build` (building tables) and `ml` (model layers) ->
 `pipeline` (components) -> `evaluation`, `project` -> `cli`."""
-from importlib import import_module
-from typing import Any
+from .lazy import lazy_getattr
 
 __version__ = "0.1.0"
 
@@ -22,9 +22,4 @@ _EXPORTS = {
     "create_scispacy_tokenizer": "spacy_kogner.pipeline",
 }
 __all__ = sorted(_EXPORTS)
-
-
-def __getattr__(name: str) -> Any:
-    if name in _EXPORTS:
-        return getattr(import_module(_EXPORTS[name]), name)
-    raise AttributeError(f"module 'spacy_kogner' has no attribute {name!r}")
+__getattr__ = lazy_getattr(__name__, _EXPORTS)

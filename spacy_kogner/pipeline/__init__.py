@@ -4,8 +4,7 @@ scispaCy's tokenizer and the CPU bf16 inference callback.
 The names below are imported on first use: spaCy imports this package for its
 entry-point factories whenever it creates a Language, and the kogner_ner
 component pulls in torch-geometric."""
-from importlib import import_module
-from typing import Any
+from ..lazy import lazy_getattr
 
 _EXPORTS = {
     "KGDictionaryNER": ".dictionary_ner", "make_kg_dictionary_ner": ".dictionary_ner",
@@ -13,9 +12,4 @@ _EXPORTS = {
     "create_scispacy_tokenizer": ".tokenizer",
 }
 __all__ = sorted(_EXPORTS)
-
-
-def __getattr__(name: str) -> Any:
-    if name in _EXPORTS:
-        return getattr(import_module(_EXPORTS[name], __name__), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = lazy_getattr(__name__, _EXPORTS)
