@@ -8,6 +8,7 @@ def test_default_plan_covers_the_issue_settings():
     assert set(names) == {"bc5cdr-full", "bc5cdr-0.1", "bc5cdr-0.25", "bc5cdr-0.5", "ncbi-full"}
     for name, fraction in (("bc5cdr-0.1", 0.1), ("bc5cdr-0.25", 0.25), ("bc5cdr-0.5", 0.5), ("bc5cdr-full", 1.0)):
         assert names[name].train_fraction == fraction and names[name].seeds == (0, 1, 2)
+    assert names["ncbi-full"].seeds == (0, 1, 2, 3, 4)
     assert names["bc5cdr-full"].cross_corpus == "ncbi-disease"
     assert SYSTEMS == ("kogner", "no-kg", "cnn", "dictionary")
 
