@@ -12,7 +12,7 @@ from .plan import KOGNER, NO_KG, SYSTEMS
 FRACTION_FIGURE = "f1_vs_fraction"
 CURVE_FIGURE = "dev_f1_vs_step"
 STYLE = {KOGNER: ("tab:red", "o"), NO_KG: ("tab:blue", "s"), "cnn": ("tab:green", "^"), "dictionary": ("tab:gray", "D")}
-SEED_LINES = {"s0": "-", "s1": "--", "s2": ":"}
+SEED_LINES = {"s0": "-", "s1": "--", "s2": ":", "s3": "-.", "s4": (0, (5, 1, 1, 1, 1, 1))}
 
 
 def fraction_points(runs: Sequence[Dict[str, Any]], corpus: str = "bc5cdr") -> Dict[str, List[Tuple[float, List[float]]]]:
