@@ -123,7 +123,8 @@ def machine_description() -> Dict[str, Any]:
     """CPU, cores, memory, library versions and the GPU (if torch sees one)."""
     import torch
 
-    cpu = cpu_features()[0] or platform.processor() or platform.machine()
+    name, flags = cpu_features()
+    cpu = name or platform.processor() or platform.machine()
     mem_gb = None
     meminfo = Path("/proc/meminfo")
     if meminfo.exists():
@@ -131,6 +132,8 @@ def machine_description() -> Dict[str, Any]:
         mem_gb = round(total_kb / 2**20, 1)
     return {
         "cpu": cpu,
+        # the vector units decide which CPU matrix kernels run, and so the float bits of training
+        "cpu_simd": sorted(flag for flag in flags if flag.startswith(("avx", "amx", "fma"))),
         "cpu_cores": os.cpu_count(),
         "torch_threads": torch.get_num_threads(),
         "memory_gb": mem_gb,

@@ -14,7 +14,7 @@ import srsly
 
 from spacy_kogner.project.training import resolve_gpu_id
 
-from .measure import code_version, dev_curve, run_measured
+from .measure import code_version, dev_curve, machine_description, run_measured
 from .plan import CNN, DICTIONARY, KOGNER, NO_KG, TRAINED_SYSTEMS, Run, Setting
 
 BENCHMARK_SCRIPT = Path(__file__).resolve().parents[1] / "benchmark.py"
@@ -256,6 +256,8 @@ class BenchmarkRunner:
             "setting_spec": run.setting.as_dict(),
             "command": command,
             "code": code_version(),
+            # CPU training is bit-reproducible for a seed on one machine, not always on another
+            "machine": machine_description(),
             "labels": data["labels"],
             "kg_build_seconds": data["kg_build"]["seconds"],
             "kg_coverage": data["kg_stats"].get("coverage"),

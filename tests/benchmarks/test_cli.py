@@ -58,6 +58,7 @@ def test_every_system_is_trained_scored_and_reported(bench):
     data = srsly.read_json(next((tmp / "work").glob("**/bc5cdr-full-s0/data.json")))
     assert data["kg_stats"]["sources"]["pubtator"]["aliases_added"] > 0
     assert record["train"]["device"] == "cpu"  # --gpu-id -1
+    assert record["machine"]["cpu"] and record["machine"]["torch_threads"] > 0
 
 
 @pytest.mark.slow
