@@ -23,7 +23,7 @@ import spacy
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Span
 
-from kogner_benchmark.measure import code_version
+from kogner_benchmark.measure import code_version, machine_description
 from spacy_kogner.corpus.docbin import read_docs
 from spacy_kogner.evaluation.linking import component_linker, document_linker, gold_mention_accuracy, same_id
 from spacy_kogner.evaluation.mesh_versions import map_id, updated_ids
@@ -36,15 +36,6 @@ from spacy_kogner.ml.graph import abbreviation_pairs
 from spacy_kogner.pipeline.entities import link_spans
 
 THRESHOLDS = (0.0, 0.5, 0.6, 0.7, 0.8, 1.0)
-
-
-def machine() -> Dict[str, object]:
-    """The CPU and core count (linking accuracy does not depend on them; recorded for completeness)."""
-    import os
-
-    from spacy_kogner.util import cpu_features
-
-    return {"cpu": cpu_features()[0], "cpu_cores": os.cpu_count(), "spacy": spacy.__version__}
 
 
 def threshold_scores(table, docs, get_candidates, mapping) -> Dict[str, Dict[str, Dict[str, float]]]:
@@ -119,7 +110,7 @@ def main() -> None:
                         excluded_keys=STOP_WORDS, gold_counts=merged.gold_counts)
     docs = read_docs(args.dev)
     exact, ngrams = create_exact_alias_candidates(), create_char_ngram_candidates(top_k=5)
-    record = {"command": shlex.join(["python", *sys.argv]), "machine": machine(), "code": code_version(),
+    record = {"command": shlex.join(["python", *sys.argv]), "machine": machine_description(), "code": code_version(),
               "dev": str(args.dev), "entities": table.n_entities, "aliases": len(table.aliases),
               "acc_at_1": {"exact alias, mention text": gold_mention_accuracy(docs, component_linker(table, exact))}}
     detector = spacy.blank("en").add_pipe("abbreviation_detector")

@@ -119,8 +119,17 @@ def folder_size_mb(path: Path) -> float:
     return round(sum(f.stat().st_size for f in Path(path).rglob("*") if f.is_file()) / 2**20, 1)
 
 
+# each picks a CPU code path that changes a seed's float bits (`benchmarks/notes.md`, "Determinism")
+CPU_ISA_VARIABLES = ("ATEN_CPU_CAPABILITY", "MKL_ENABLE_INSTRUCTIONS", "MKL_CBWR", "ONEDNN_MAX_CPU_ISA")
+
+# the packages whose code runs in training and inference, and so can change a seed's float bits
+NUMERIC_PACKAGES = ("numpy", "scipy", "thinc", "spacy-transformers", "transformers", "tokenizers",
+                    "torch-geometric", "scispacy")
+
+
 def machine_description() -> Dict[str, Any]:
-    """CPU, cores, memory, library versions and the GPU (if torch sees one)."""
+    """CPU, its vector units and the CPU code paths chosen, cores, memory, library
+    versions and the GPU (if torch sees one)."""
     import torch
 
     name, flags = cpu_features()
@@ -136,13 +145,30 @@ def machine_description() -> Dict[str, Any]:
         "cpu_simd": sorted(flag for flag in flags if flag.startswith(("avx", "amx", "fma"))),
         "cpu_cores": os.cpu_count(),
         "torch_threads": torch.get_num_threads(),
+        # the kernel family torch picked, and the variables that lower it and MKL's and oneDNN's
+        "torch_cpu_capability": torch.backends.cpu.get_cpu_capability(),
+        "cpu_isa_env": {name: os.environ[name] for name in CPU_ISA_VARIABLES if name in os.environ},
         "memory_gb": mem_gb,
         "gpu": torch.cuda.get_device_name(0) if torch.cuda.is_available() else None,
         "python": platform.python_version(),
         "spacy": spacy.__version__,
         "torch": torch.__version__,
+        "packages": package_versions(),
         "platform": platform.platform(),
     }
+
+
+def package_versions() -> Dict[str, Optional[str]]:
+    """Installed version of each of NUMERIC_PACKAGES (None where it is not installed)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    found: Dict[str, Optional[str]] = {}
+    for name in NUMERIC_PACKAGES:
+        try:
+            found[name] = version(name)
+        except PackageNotFoundError:
+            found[name] = None
+    return found
 
 
 def code_version() -> Dict[str, Any]:

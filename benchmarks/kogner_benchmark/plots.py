@@ -12,7 +12,15 @@ from .plan import KOGNER, NO_KG, SYSTEMS
 FRACTION_FIGURE = "f1_vs_fraction"
 CURVE_FIGURE = "dev_f1_vs_step"
 STYLE = {KOGNER: ("tab:red", "o"), NO_KG: ("tab:blue", "s"), "cnn": ("tab:green", "^"), "dictionary": ("tab:gray", "D")}
-SEED_LINES = {"s0": "-", "s1": "--", "s2": ":", "s3": "-.", "s4": (0, (5, 1, 1, 1, 1, 1))}
+# line style by seed number; after the sixth seed the styles repeat
+SEED_LINES = ("-", "--", ":", "-.", (0, (5, 1, 1, 1, 1, 1)), (0, (1, 3)))
+
+
+def seed_line(word: str) -> Any:
+    """The line style of a curve whose name starts with `word`: its seed's ("s3") or solid."""
+    if len(word) > 1 and word[0] == "s" and word[1:].isdigit():
+        return SEED_LINES[int(word[1:]) % len(SEED_LINES)]
+    return "-"
 
 
 def fraction_points(runs: Sequence[Dict[str, Any]], corpus: str = "bc5cdr") -> Dict[str, List[Tuple[float, List[float]]]]:
@@ -108,7 +116,7 @@ def plot_curves(curves: Dict[str, List[Tuple[int, float]]], out_dir: Path) -> Li
             color, marker = STYLE[KOGNER if KOGNER in words else NO_KG]
             points = [(step, f) for step, f in curve if step > 0]
             axes.plot([s for s, _ in points], [f for _, f in points], color=color, marker=marker, alpha=0.8,
-                      linestyle=SEED_LINES.get(words[0], "-"), label=label)
+                      linestyle=seed_line(words[0]), label=label)
         axes.set_title(setting)
         axes.set_xlabel("training step")
         axes.grid(alpha=0.3)

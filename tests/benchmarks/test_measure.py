@@ -1,12 +1,13 @@
 import sys
 
+import numpy as np
 import spacy
 from spacy.tokens import DocBin
 from spacy.training import Example
 
 from kogner_benchmark.measure import (
-    cross_corpus_scores, dev_curve, dictionary_pipeline, inference_speed, read_examples, read_texts, run_measured, ner_scores,
-    texts_of,
+    NUMERIC_PACKAGES, cross_corpus_scores, dev_curve, dictionary_pipeline, inference_speed, machine_description,
+    package_versions, read_examples, read_texts, run_measured, ner_scores, texts_of,
 )
 from tests.util import TINY_KG
 
@@ -99,3 +100,17 @@ def test_dev_curve_reads_the_last_score_table_of_a_train_log():
     assert dev_curve("$ spacy train\n" + table) == [(0, 0.0), (200, 84.04)]
     assert dev_curve(table + "$ spacy train\n" + rerun) == [(0, 0.0), (200, 80.50)]
     assert dev_curve("no table here") == []
+
+
+def test_machine_description_names_what_decides_a_seeds_float_bits(monkeypatch):
+    import torch
+
+    monkeypatch.setenv("MKL_ENABLE_INSTRUCTIONS", "AVX2")
+    monkeypatch.delenv("ATEN_CPU_CAPABILITY", raising=False)
+    machine = machine_description()
+    assert machine["cpu_isa_env"]["MKL_ENABLE_INSTRUCTIONS"] == "AVX2"
+    assert "ATEN_CPU_CAPABILITY" not in machine["cpu_isa_env"]
+    assert machine["torch_cpu_capability"] == torch.backends.cpu.get_cpu_capability()
+    assert set(machine["packages"]) == set(NUMERIC_PACKAGES)
+    assert machine["packages"]["numpy"] == np.__version__  # an installed package: its version
+    assert package_versions() == machine["packages"]

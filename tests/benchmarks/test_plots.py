@@ -2,7 +2,7 @@ import json
 
 import pytest
 
-from kogner_benchmark.plots import curve_panels, dev_curves, fraction_points, write_plots
+from kogner_benchmark.plots import SEED_LINES, curve_panels, dev_curves, fraction_points, seed_line, write_plots
 
 LOG = ("E    #       LOSS TRANS...  LOSS KOGNE...  ENTS_F  ENTS_P  ENTS_R  SCORE \n"
        "  0       0           0.00         296.89    0.00    0.00    0.00    0.00\n"
@@ -47,6 +47,13 @@ def test_curve_panels_group_by_setting():
     assert curve_panels(curves) == {"bc5cdr-0.5": {"s0 kogner": [(150, 70.0)]},
                                     "bc5cdr-full": {"s0 kogner (H100 log)": [(200, 84.0)], "s1 no-kg": [(200, 80.0)]},
                                     "full": {"full": [(200, 1.0)]}}
+
+
+def test_each_of_six_seeds_gets_its_own_line_style():
+    styles = [seed_line(f"s{seed}") for seed in range(len(SEED_LINES))]
+    assert len({str(style) for style in styles}) == len(SEED_LINES) == 6
+    assert seed_line("s6") == seed_line("s0")  # styles repeat after the sixth seed
+    assert seed_line("full") == seed_line("sx") == "-"  # a log's name without a seed: solid
 
 
 def test_both_figures_are_written_the_same_twice(tmp_path):
