@@ -221,7 +221,8 @@ def render_markdown(report: Dict[str, Any]) -> str:
     lines = ["# KoGNER benchmark results", "",
              "Written by `python benchmarks/benchmark.py run` (or `report`) from the run records in `runs/`; "
              "test-set scores are entity-level micro P/R/F1 (%), one evaluation per configuration; "
-             "model selection used the dev split only.", ""]
+             "model selection used the dev split only. Over several seeds: mean ± standard deviation "
+             "(population: the seeds' own spread, not the standard error of the mean).", ""]
     if machine:
         lines += [f"Machine: {machine.get('cpu')}, {machine.get('cpu_cores')} cores, {machine.get('memory_gb')} GB RAM, "
                   f"GPU: {machine.get('gpu') or 'none'}; torch {machine.get('torch')}, spaCy {machine.get('spacy')}.", ""]
