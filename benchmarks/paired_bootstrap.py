@@ -2,7 +2,10 @@
 corpus's sample: a paired bootstrap over its documents (Berg-Kirkpatrick et al.
 2012). Each pipeline annotates the corpus once; every resample draws documents
 with replacement and scores both on the same draw (exact entity spans and
-labels, as spaCy's NER scorer counts them). Written: each pipeline's F1 (the
+labels, as spaCy's NER scorer counts them). With `--pubtator`, the documents
+(sentences of an IOB corpus) are resampled by the abstract of that PubTator
+file they lie in, since mentions of one abstract go together; a document in
+none is a unit of its own. Written: each pipeline's F1 (the
 harness's test F1 for a run's model-best), the difference (b - a), its
 bootstrap standard deviation and 95% interval, and the share of resamples in
 which b does not beat a.
@@ -16,11 +19,13 @@ import json
 import shlex
 import sys
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Sequence
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
 from kogner_benchmark.measure import code_version, load_pipeline, machine_description, read_examples
+from spacy_kogner.corpus.pubtator import document_text, iter_pubtator
+from spacy_kogner.kg.holdout import abstract_units
 
 
 def entity_counts(predicted: Sequence, reference: Sequence) -> np.ndarray:
@@ -44,25 +49,40 @@ def f1(counts: np.ndarray) -> np.ndarray:
 def paired_bootstrap(counts_a: np.ndarray, counts_b: np.ndarray, samples: int, seed: int) -> Dict[str, Any]:
     """F1 of a and b, and the bootstrap distribution of F1(b) - F1(a) over resampled documents."""
     if len(counts_a) != len(counts_b) or not len(counts_a):
-        raise ValueError(f"the two pipelines annotated {len(counts_a)} and {len(counts_b)} documents; need the same, > 0")
+        raise ValueError(f"the two pipelines have {len(counts_a)} and {len(counts_b)} units; need the same number, > 0")
     rng = np.random.default_rng(seed)
     draws = rng.integers(0, len(counts_a), size=(samples, len(counts_a)))
     diffs = f1(counts_b[draws].sum(axis=1)) - f1(counts_a[draws].sum(axis=1))
     f_a, f_b = float(f1(counts_a.sum(axis=0))), float(f1(counts_b.sum(axis=0)))
     low, high = np.percentile(diffs, [2.5, 97.5])
-    return {"docs": len(counts_a), "gold_entities": int(counts_a[:, 2].sum()), "f_a": round(f_a, 2),
+    return {"units": len(counts_a), "gold_entities": int(counts_a[:, 2].sum()), "f_a": round(f_a, 2),
             "f_b": round(f_b, 2), "difference": round(f_b - f_a, 2), "samples": samples, "seed": seed,
             "bootstrap_sd": round(float(diffs.std(ddof=1)), 3),
             "interval_95": [round(float(low), 2), round(float(high), 2)],
             "share_b_not_better": round(float((diffs <= 0).mean()), 4)}
 
 
-def annotate(model: str, corpus: Path) -> np.ndarray:
-    """Per-document entity counts of a pipeline on a .spacy corpus."""
+def unit_counts(counts: np.ndarray, units: Sequence[str]) -> np.ndarray:
+    """The per-document counts summed per unit (units in order of first appearance)."""
+    _, first, inverse = np.unique(np.asarray(units, dtype=object), return_index=True, return_inverse=True)
+    summed = np.zeros((len(first), 3), dtype=np.int64)
+    np.add.at(summed, inverse.reshape(-1), counts)
+    return summed[np.argsort(np.argsort(first))]
+
+
+def abstract_of_each_doc(texts: Sequence[str], pubtator: Path) -> List[str]:
+    """"pmid:<PMID>" of the abstract of `pubtator` each text lies in, else "doc:<index>"."""
+    abstracts = {doc.pmid: document_text(doc) for doc in iter_pubtator(pubtator)}
+    return [f"pmid:{pmid}" if pmid is not None else f"doc:{i}"
+            for i, pmid in enumerate(abstract_units(texts, abstracts))]
+
+
+def annotate(model: str, corpus: Path) -> Tuple[np.ndarray, List[str]]:
+    """Per-document entity counts of a pipeline on a .spacy corpus, and the documents' texts."""
     nlp, _ = load_pipeline(model)
     examples = read_examples(nlp, corpus)
     predicted = list(nlp.pipe([eg.predicted for eg in examples]))
-    return entity_counts(predicted, [eg.reference for eg in examples])
+    return entity_counts(predicted, [eg.reference for eg in examples]), [eg.reference.text for eg in examples]
 
 
 def main(argv: Optional[List[str]] = None) -> Dict[str, Any]:
@@ -73,9 +93,15 @@ def main(argv: Optional[List[str]] = None) -> Dict[str, Any]:
     parser.add_argument("--output", type=Path, required=True)
     parser.add_argument("--samples", type=int, default=10000)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--pubtator", type=Path, help="resample by the abstracts of this PubTator file")
     args = parser.parse_args(argv)
-    result = paired_bootstrap(annotate(args.model_a, args.corpus), annotate(args.model_b, args.corpus),
-                              args.samples, args.seed)
+    (counts_a, texts), (counts_b, _) = annotate(args.model_a, args.corpus), annotate(args.model_b, args.corpus)
+    units = "documents"
+    if args.pubtator:
+        doc_units = abstract_of_each_doc(texts, args.pubtator)
+        counts_a, counts_b = unit_counts(counts_a, doc_units), unit_counts(counts_b, doc_units)
+        units = f"abstracts of {args.pubtator.name} ({sum(u.startswith('doc:') for u in doc_units)} documents in none)"
+    result = {"resampled": units, **paired_bootstrap(counts_a, counts_b, args.samples, args.seed)}
     record = {"command": shlex.join(["python", sys.argv[0], *(argv if argv is not None else sys.argv[1:])]),
               "machine": machine_description(), "code": code_version(), "model_a": args.model_a,
               "model_b": args.model_b, "corpus": str(args.corpus), **result}
