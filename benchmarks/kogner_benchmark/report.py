@@ -6,7 +6,8 @@ what was tried) is carried into both."""
 import json
 from collections import defaultdict
 from pathlib import Path
-from statistics import mean, pstdev
+from math import sqrt
+from statistics import mean, pstdev, stdev
 from typing import Any, Dict, List, Optional, Sequence
 
 import srsly
@@ -36,6 +37,11 @@ def load_runs(results: Path) -> List[Dict[str, Any]]:
 def _stat(values: Sequence[float]) -> Dict[str, Any]:
     return {"mean": round(mean(values), 2), "std": round(pstdev(values), 2) if len(values) > 1 else 0.0,
             "values": list(values)}
+
+
+def _sem(values: Sequence[float]) -> Optional[float]:
+    """Standard error of the mean (sample standard deviation / sqrt(n)); None for one value."""
+    return round(stdev(values) / sqrt(len(values)), 2) if len(values) > 1 else None
 
 
 def summarize(runs: List[Dict[str, Any]]) -> Dict[str, Dict[str, Dict[str, Any]]]:
@@ -82,7 +88,8 @@ def kg_gains(runs: List[Dict[str, Any]]) -> Dict[str, Dict[str, Any]]:
         if not seeds:
             continue
         pairs = [(by_key[(setting, s, KOGNER)]["eval"], by_key[(setting, s, NO_KG)]["eval"]) for s in seeds]
-        gains[setting] = {"seeds": seeds, "test_f": _stat([round(k["test"]["f"] - n["test"]["f"], 2) for k, n in pairs])}
+        test_gains = [round(k["test"]["f"] - n["test"]["f"], 2) for k, n in pairs]
+        gains[setting] = {"seeds": seeds, "test_f": _stat(test_gains), "test_f_sem": _sem(test_gains)}
         if all("cross" in k and "cross" in n for k, n in pairs):
             gains[setting]["cross_f"] = _stat([round(k["cross"]["f"] - n["cross"]["f"], 2) for k, n in pairs])
     return gains
@@ -238,10 +245,14 @@ def render_markdown(report: Dict[str, Any]) -> str:
                 f"| {setting} | {system} | {len(entry['seeds'])} | {entry['p']:.2f} | {entry['r']:.2f} | "
                 f"**{_pm(entry['f'])}** | {per_type} | {entry.get('dev_f', '-')} | "
                 f"{entry.get('steps', {}).get('max_steps', '-')} | {train_min} | {entry.get('train_peak_rss_mb', '-')} |")
-    lines += ["", "## KG gain (kogner minus no-kg, paired by seed)", "", "| setting | test F1 gain | cross-corpus F1 gain |", "|---|---|---|"]
+    lines += ["", "## KG gain (kogner minus no-kg, paired by seed)", "",
+              "Standard error: of the mean gain over the seeds, from training randomness only; the test split's own "
+              "sample adds to it (`paired_bootstrap.py`, notes).", "",
+              "| setting | seeds | test F1 gain | standard error | cross-corpus F1 gain |", "|---|---|---|---|---|"]
     for setting, gain in report["kg_gain"].items():
         cross = _pm(gain["cross_f"]) if "cross_f" in gain else "-"
-        lines.append(f"| {setting} | {_pm(gain['test_f'])} | {cross} |")
+        sem = gain.get("test_f_sem")
+        lines.append(f"| {setting} | {len(gain['seeds'])} | {_pm(gain['test_f'])} | {'-' if sem is None else f'{sem:.2f}'} | {cross} |")
     cross_rows = [(s, sy, e["cross"]) for s, systems in report["summary"].items() for sy, e in systems.items() if "cross" in e]
     if cross_rows:
         lines += ["", "## Cross-corpus (trained on the setting's corpus, scored on the NCBI-disease test split, its labels only)", "",

@@ -56,6 +56,8 @@ def test_kg_gain_is_paired_by_seed():
     gains = kg_gains(RUNS)
     assert gains["bc5cdr-0.1"]["test_f"]["values"] == [4.0, 4.0]
     assert gains["bc5cdr-full"]["test_f"]["mean"] == 3.0 and gains["bc5cdr-full"]["cross_f"]["mean"] == 2.0
+    assert gains["bc5cdr-0.1"]["test_f_sem"] == 0.0  # two equal gains
+    assert gains["bc5cdr-full"]["test_f_sem"] is None  # one seed: no standard error
 
 
 def test_targets_report_met_missed_and_unmeasured():
