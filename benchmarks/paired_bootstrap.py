@@ -5,14 +5,14 @@ with replacement and scores both on the same draw (exact entity spans and
 labels, as spaCy's NER scorer counts them). With `--pubtator`, the documents
 (sentences of an IOB corpus) are resampled by the abstract of that PubTator
 file they lie in, since mentions of one abstract go together; a document in
-none is a unit of its own. Written: each pipeline's F1 (the
-harness's test F1 for a run's model-best), the difference (b - a), its
-bootstrap standard deviation and 95% interval, and the share of resamples in
-which b does not beat a.
+none is a unit of its own. Written: each pipeline's F1 (the harness's test F1
+for a run's model-best), the difference (b - a), its bootstrap standard
+deviation and 95% interval, and the share of resamples in which b does not
+beat a.
 
     python benchmarks/paired_bootstrap.py training/s4/work/models/ncbi-full-s4-no-kg/model-best \\
         training/s4/work/models/ncbi-full-s4-kogner/model-best training/s4/work/data/ncbi-full-s4/corpus/test.spacy \\
-        --output benchmarks/experiments/ncbi-full-s4-bootstrap.json
+        --output benchmarks/experiments/bootstrap-ncbi-full-s4-test.json
 """
 import argparse
 import json
@@ -26,6 +26,9 @@ import numpy as np
 from kogner_benchmark.measure import code_version, load_pipeline, machine_description, read_examples
 from spacy_kogner.corpus.pubtator import document_text, iter_pubtator
 from spacy_kogner.kg.holdout import abstract_units
+
+
+DRAWS_PER_BLOCK = 500
 
 
 def entity_counts(predicted: Sequence, reference: Sequence) -> np.ndarray:
@@ -51,8 +54,10 @@ def paired_bootstrap(counts_a: np.ndarray, counts_b: np.ndarray, samples: int, s
     if len(counts_a) != len(counts_b) or not len(counts_a):
         raise ValueError(f"the two pipelines have {len(counts_a)} and {len(counts_b)} units; need the same number, > 0")
     rng = np.random.default_rng(seed)
-    draws = rng.integers(0, len(counts_a), size=(samples, len(counts_a)))
-    diffs = f1(counts_b[draws].sum(axis=1)) - f1(counts_a[draws].sum(axis=1))
+    diffs = np.empty(samples)
+    for start in range(0, samples, DRAWS_PER_BLOCK):  # in blocks: a draw matrix per block, not per run
+        draws = rng.integers(0, len(counts_a), size=(min(DRAWS_PER_BLOCK, samples - start), len(counts_a)))
+        diffs[start:start + len(draws)] = f1(counts_b[draws].sum(axis=1)) - f1(counts_a[draws].sum(axis=1))
     f_a, f_b = float(f1(counts_a.sum(axis=0))), float(f1(counts_b.sum(axis=0)))
     low, high = np.percentile(diffs, [2.5, 97.5])
     return {"units": len(counts_a), "gold_entities": int(counts_a[:, 2].sum()), "f_a": round(f_a, 2),
@@ -64,10 +69,11 @@ def paired_bootstrap(counts_a: np.ndarray, counts_b: np.ndarray, samples: int, s
 
 def unit_counts(counts: np.ndarray, units: Sequence[str]) -> np.ndarray:
     """The per-document counts summed per unit (units in order of first appearance)."""
-    _, first, inverse = np.unique(np.asarray(units, dtype=object), return_index=True, return_inverse=True)
-    summed = np.zeros((len(first), 3), dtype=np.int64)
-    np.add.at(summed, inverse.reshape(-1), counts)
-    return summed[np.argsort(np.argsort(first))]
+    index: Dict[str, int] = {}
+    rows = [index.setdefault(unit, len(index)) for unit in units]
+    summed = np.zeros((len(index), 3), dtype=np.int64)
+    np.add.at(summed, rows, counts)
+    return summed
 
 
 def abstract_of_each_doc(texts: Sequence[str], pubtator: Path) -> List[str]:

@@ -20,7 +20,7 @@ def test_f1_of_summed_counts_and_of_nothing():
     assert script.f1(np.array([0, 0, 0])) == 0.0
 
 
-def test_the_same_counts_never_differ_and_a_better_b_wins_most_draws():
+def test_the_same_counts_never_differ_and_a_better_b_wins_most_draws(monkeypatch):
     a = np.array([[1, 2, 2], [0, 1, 1], [2, 2, 3], [1, 1, 1]] * 10)
     same = script.paired_bootstrap(a, a.copy(), samples=500, seed=1)
     assert same["difference"] == 0 and same["bootstrap_sd"] == 0 and same["share_b_not_better"] == 1.0
@@ -30,6 +30,8 @@ def test_the_same_counts_never_differ_and_a_better_b_wins_most_draws():
     assert better["difference"] > 0 and better["share_b_not_better"] < 0.05
     assert better["interval_95"][0] <= better["difference"] <= better["interval_95"][1]
     assert better == script.paired_bootstrap(a, b, samples=500, seed=1)  # seeded
+    monkeypatch.setattr(script, "DRAWS_PER_BLOCK", 7)
+    assert better == script.paired_bootstrap(a, b, samples=500, seed=1)  # the same draws in any block size
     with pytest.raises(ValueError, match="3 and 40 units"):
         script.paired_bootstrap(a[:3], b, samples=10, seed=0)
 
