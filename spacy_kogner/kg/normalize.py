@@ -32,13 +32,19 @@ IGNORED_CHARS = frozenset(
 # ASCII text is NFKC-stable and has no Greek letters, and its lower case is its
 # case fold: one str.translate gives its key.
 ASCII_KEY_TABLE = {
-    code: None if chr(code).isspace() or chr(code) in IGNORED_CHARS else chr(code).lower() for code in range(128)
+    code: None if chr(code).isspace() or chr(code) in IGNORED_CHARS or unicodedata.category(chr(code)) == "Cc"
+    else chr(code).lower()
+    for code in range(128)
 }
+# Unicode categories of invisible characters: format characters (zero-width spaces and joiners, soft
+# hyphens, BOM: common in text copied from PDFs) and control characters (NUL, and the C1 controls that
+# text decoded as Latin-1 instead of Windows-1252 carries)
+INVISIBLE_CATEGORIES = frozenset({"Cf", "Cc"})
 
 
 def normalize_text(text: str) -> str:
     """Return the lookup key of a text: NFKC, Greek letters spelled out,
-    case-folded, without whitespace, dashes, quotes or invisible format characters."""
+    case-folded, without whitespace, dashes, quotes or invisible (format or control) characters."""
     if text.isascii():
         return text.translate(ASCII_KEY_TABLE)
     return normalize_unicode_text(text)
@@ -49,9 +55,8 @@ def normalize_unicode_text(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     out: List[str] = []
     for char in text:
-        # invisible format characters (zero-width spaces and joiners, soft hyphens: category Cf,
-        # common in text copied from PDFs) never distinguish two names
-        if char.isspace() or char in IGNORED_CHARS or unicodedata.category(char) == "Cf":
+        # invisible characters never distinguish two names
+        if char.isspace() or char in IGNORED_CHARS or unicodedata.category(char) in INVISIBLE_CATEGORIES:
             continue
         lower = char.lower()
         out.append(GREEK_LETTERS.get(lower, lower))

@@ -1,26 +1,36 @@
 """Tokenizers registered for configs: spaCy's English tokenizer that also splits
-at invisible format characters, and scispaCy's biomedical tokenizer."""
+at invisible format and control characters, and scispaCy's biomedical tokenizer."""
 from typing import Callable
 
 from spacy.language import Language
 from spacy.tokenizer import Tokenizer
-from spacy.util import compile_infix_regex, registry
+from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex, registry
 
-# invisible format characters (soft hyphen, zero-width spaces and joiners, word joiner, BOM): text
-# copied from PDFs hides them inside names ("Cisplatin\u200b-induced")
-FORMAT_CHARS = "\u00ad\u200b-\u200f\u2060-\u2064\ufeff"
-FORMAT_CHAR_INFIXES = (f"[{FORMAT_CHARS}]+", f"(?<=[{FORMAT_CHARS}])[-\u2010-\u2015]")
+# invisible characters, as regex ranges: format characters (soft hyphen, zero-width spaces and
+# joiners, word joiner, BOM), which text copied from PDFs hides inside names ("Cisplatin\u200b-induced"),
+# and control characters other than whitespace (NUL and the like; the C1 controls of text decoded as
+# Latin-1 instead of Windows-1252, such as "\x96" for an en dash)
+INVISIBLE_CHARS = (
+    "\u00ad\u200b-\u200f\u2060-\u2064\ufeff"
+    "\\x00-\\x08\\x0e-\\x1b\\x7f-\\x84\\x86-\\x9f"
+)
+INVISIBLE_RUN = f"[{INVISIBLE_CHARS}]+"
+INVISIBLE_CHAR_INFIXES = (INVISIBLE_RUN, f"(?<=[{INVISIBLE_CHARS}])[-\u2010-\u2015]")
 
 
 @registry.tokenizers("spacy_kogner.Tokenizer.v1")
 def create_tokenizer() -> Callable[[Language], Tokenizer]:
     """spaCy's tokenizer for the language, which also splits at invisible format
-    characters and at a hyphen after one, so that a name next to one is a token
-    of its own (the KG lookup ignores the characters themselves)."""
+    and control characters (inside a word, or before or after it) and at a
+    hyphen after one, so that a name next to one is a token of its own (the KG
+    lookup ignores the characters themselves)."""
 
     def make_tokenizer(nlp: Language) -> Tokenizer:
         tokenizer = registry.tokenizers.get("spacy.Tokenizer.v1")()(nlp)
-        tokenizer.infix_finditer = compile_infix_regex([*nlp.Defaults.infixes, *FORMAT_CHAR_INFIXES]).finditer
+        defaults = nlp.Defaults
+        tokenizer.prefix_search = compile_prefix_regex([INVISIBLE_RUN, *(defaults.prefixes or ())]).search
+        tokenizer.suffix_search = compile_suffix_regex([INVISIBLE_RUN, *(defaults.suffixes or ())]).search
+        tokenizer.infix_finditer = compile_infix_regex([*(defaults.infixes or ()), *INVISIBLE_CHAR_INFIXES]).finditer
         return tokenizer
 
     return make_tokenizer

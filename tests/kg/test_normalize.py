@@ -66,6 +66,9 @@ def test_the_hash_form_of_the_plural_rule_agrees_with_the_text_form():
     assert folded.tolist() == polynomial_hashes(exp_data, exp_ends - np.array([len(e) for e in expected]), exp_ends).tolist()
 
 
-def test_invisible_format_characters_are_ignored():
+def test_invisible_format_and_control_characters_are_ignored():
     assert normalize_text("Cis\u00adpla\u200btin\u2060") == normalize_text("cisplatin") == "cisplatin"
     assert normalize_text("\ufeff\u200b") == ""
+    # ASCII (NUL, BEL, DEL) and non-ASCII (C1) controls, on both paths of the key
+    assert normalize_text("Cis\x00pla\x07tin\x7f") == normalize_text("Crohn\x92s \x96 cisplatin")[-9:] == "cisplatin"
+    assert normalize_text("Crohn\x92s disease") == normalize_text("Crohn's disease")

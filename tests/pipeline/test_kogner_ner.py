@@ -246,7 +246,7 @@ def test_labels_come_from_examples_or_config(tiny_bert):
 
 def test_an_entity_has_a_letter_or_digit(trained_nlp):
     pipe = trained_nlp.get_pipe("kogner_ner")
-    docs = [trained_nlp.make_doc(text) for text in ("   \n\t ", "🧪 … Naloxone ‰", "\u200b")]
+    docs = [trained_nlp.make_doc(text) for text in ("   \n\t ", "🧪 … Naloxone ‰", "\u200b", "\x00 \x96")]
     tag = pipe.tags.index("U-Chemical")
     scores = []
     for doc in docs:  # every token tagged as a one-token Chemical
@@ -254,7 +254,7 @@ def test_an_entity_has_a_letter_or_digit(trained_nlp):
         probs[:, tag] = 1.0
         scores.append(probs)
     pipe.set_annotations(docs, scores)
-    assert [[e.text for e in doc.ents] for doc in docs] == [[], ["Naloxone"], []]
+    assert [[e.text for e in doc.ents] for doc in docs] == [[], ["Naloxone"], [], []]
     assert len(docs[1].spans["kogner"].attrs["scores"]) == 1
     assert [[e.text for e in d.ents] for d in trained_nlp.pipe(["   \n\t ", "", "🧪"])] == [[], [], []]
 

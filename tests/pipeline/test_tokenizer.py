@@ -20,6 +20,18 @@ def test_the_default_tokenizer_splits_at_invisible_format_characters(tmp_path):
     nlp = spacy.blank("en", config={"nlp": {"tokenizer": {"@tokenizers": "spacy_kogner.Tokenizer.v1"}}})
     assert [t.text for t in nlp("Cisplatin\u200b-induced nephrotoxicity")] == ["Cisplatin", "\u200b", "-", "induced", "nephrotoxicity"]
     assert [t.text for t in nlp("cis\u00adplatin")] == ["cis", "\u00ad", "platin"]
+    assert [t.text for t in nlp("(\ufeffNaloxone\u200b)")] == ["(", "\ufeff", "Naloxone", "\u200b", ")"]  # before or after a word
+
+
+def test_the_default_tokenizer_splits_at_control_characters(tmp_path):
+    nlp = spacy.blank("en", config={"nlp": {"tokenizer": {"@tokenizers": "spacy_kogner.Tokenizer.v1"}}})
+    # NUL and BEL, and C1 controls from text decoded as Latin-1 instead of Windows-1252 (en dash, apostrophe)
+    assert [t.text for t in nlp("lidocaine\x00 arrhythmia")] == ["lidocaine", "\x00", "arrhythmia"]
+    assert [t.text for t in nlp("\x07lido\x7fcaine")] == ["\x07", "lido", "\x7f", "caine"]
+    assert [t.text for t in nlp("5\x96fluorouracil and Crohn\x92s")] == ["5", "\x96", "fluorouracil", "and", "Crohn", "\x92", "s"]
+    assert [t.text for t in nlp("a\x85b\x1fc")] == [t.text for t in spacy.blank("en")("a\x85b\x1fc")]  # whitespace: as spaCy's
+    nlp.to_disk(tmp_path / "p")
+    assert [t.text for t in spacy.load(tmp_path / "p")("\x00a\x9fb")] == ["\x00", "a", "\x9f", "b"]
     plain = spacy.blank("en")
     for text in ("Naloxone reverses clonidine-induced hypotension (PD).", "TNF-α levels, 5-FU and Parkinson's disease"):
         assert [t.text for t in nlp(text)] == [t.text for t in plain(text)]  # text without them: as spaCy's
@@ -35,6 +47,6 @@ def test_kg_lookup_sees_a_name_split_by_invisible_characters():
 
     kg = KGTable.from_disk(TINY_KG)
     nlp = spacy.blank("en", config={"nlp": {"tokenizer": {"@tokenizers": "spacy_kogner.Tokenizer.v1"}}})
-    for text in ("Naloxone\u200b-induced", "Nal\u00adoxone given", "\ufeffnaloxone"):
+    for text in ("Naloxone\u200b-induced", "Nal\u00adoxone given", "\ufeffnaloxone", "Nalox\x00one\x96induced"):
         words = [t.text for t in nlp(text)]
         assert [kg.ids[m.entities[0]] for m in kg.find_mentions(words)] == ["MESH:D009270"], text
