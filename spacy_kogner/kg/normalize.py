@@ -29,17 +29,19 @@ IGNORED_CHARS = frozenset(
 )
 
 
-# ASCII text is NFKC-stable and has no Greek letters, and its lower case is its
-# case fold: one str.translate gives its key.
-ASCII_KEY_TABLE = {
-    code: None if chr(code).isspace() or chr(code) in IGNORED_CHARS or unicodedata.category(chr(code)) == "Cc"
-    else chr(code).lower()
-    for code in range(128)
-}
 # Unicode categories of invisible characters: format characters (zero-width spaces and joiners, soft
 # hyphens, BOM: common in text copied from PDFs) and control characters (NUL, and the C1 controls that
 # text decoded as Latin-1 instead of Windows-1252 carries)
 INVISIBLE_CATEGORIES = frozenset({"Cf", "Cc"})
+
+
+def _is_ignored(char: str) -> bool:
+    return char.isspace() or char in IGNORED_CHARS or unicodedata.category(char) in INVISIBLE_CATEGORIES
+
+
+# ASCII text is NFKC-stable and has no Greek letters, and its lower case is its
+# case fold: one str.translate gives its key.
+ASCII_KEY_TABLE = {code: None if _is_ignored(chr(code)) else chr(code).lower() for code in range(128)}
 
 
 def normalize_text(text: str) -> str:
@@ -55,8 +57,8 @@ def normalize_unicode_text(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     out: List[str] = []
     for char in text:
-        # invisible characters never distinguish two names
-        if char.isspace() or char in IGNORED_CHARS or unicodedata.category(char) in INVISIBLE_CATEGORIES:
+        # whitespace, dashes, quotes and invisible characters never distinguish two names
+        if _is_ignored(char):
             continue
         lower = char.lower()
         out.append(GREEK_LETTERS.get(lower, lower))
