@@ -27,7 +27,8 @@ from .report import write_report
 from .runner import BenchmarkError, BenchmarkOptions, BenchmarkPaths, BenchmarkRunner
 from .speed import check_speed_devices, measure_speed_and_size
 
-app = typer.Typer(name="benchmark", help="The KoGNER benchmark harness.", no_args_is_help=True)
+app = typer.Typer(name="benchmark", help="The KoGNER benchmark harness.", no_args_is_help=True,
+                  rich_markup_mode="markdown")  # as spacy_kogner's CLI: wrapped docstrings read as one paragraph
 
 
 def _split_csv(value: str) -> List[str]:

@@ -23,8 +23,8 @@ def annotate_cli(
     n_process: int = typer.Option(1, min=1, help="Processes for nlp.pipe"),
     gpu_id: int = typer.Option(-1, help="local: GPU id (-1: CPU); ray: use --gpus-per-actor"),
     skip_bad: bool = typer.Option(False, help="Write unreadable records to rejects-*.jsonl and go on (default: stop)"),
-    backend: str = typer.Option("local", help="local (nlp.pipe here) or ray (Ray Data actors; pip install "
-                                "\"spacy_kogner[ray]\")"),
+    backend: str = typer.Option("local", help="local (nlp.pipe here) or ray (Ray Data actors; needs the "
+                                "package's `ray` extra)"),
     address: str = typer.Option(None, help="ray: the cluster to join (auto, ray://host:10001); default: a local Ray"),
     actors: int = typer.Option(1, min=1, help="ray: pipeline actors, each loading the pipeline once"),
     cpus_per_actor: float = typer.Option(1.0, help="ray: CPUs each actor reserves"),

@@ -7,7 +7,10 @@ from pathlib import Path
 import typer
 from wasabi import msg
 
-app = typer.Typer(name="spacy_kogner", help="KoGNER: KG-augmented biomedical NER for spaCy.", no_args_is_help=True)
+# markdown: the command list joins a docstring's wrapped lines, `code` renders as code, and
+# brackets stay text (rich markup keeps the line breaks and reads "[ray]" as a style tag)
+app = typer.Typer(name="spacy_kogner", help="KoGNER: KG-augmented biomedical NER for spaCy.", no_args_is_help=True,
+                  rich_markup_mode="markdown")
 
 
 @app.callback()

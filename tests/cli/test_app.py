@@ -60,3 +60,21 @@ def test_training_abstracts_writes_the_training_part_and_names_a_missing_corpus(
     result = runner.invoke(app, ["training-abstracts", str(source), str(tmp_path / "missing.spacy"),
                                  str(tmp_path / "x.PubTator.txt")])
     assert result.exit_code == 1 and "missing.spacy" in output_text(result)
+
+
+def test_help_lists_each_command_with_its_whole_first_paragraph():
+    # rich's markup mode keeps the docstrings' line breaks (and reads "[ray]" as a style tag);
+    # at a wide terminal each command's first paragraph must come out as one line
+    import inspect
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ, TERMINAL_WIDTH="400")
+    out = subprocess.run([sys.executable, "-m", "spacy_kogner", "--help"], capture_output=True, text=True, env=env)
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.splitlines()
+    for command in app.registered_commands:
+        first_paragraph = " ".join(inspect.getdoc(command.callback).split("\n\n")[0].split())
+        first_paragraph = first_paragraph.replace("`", "")  # markdown renders `code` without the backticks
+        assert any(first_paragraph in line for line in lines), (command.name, first_paragraph)
