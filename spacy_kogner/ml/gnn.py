@@ -9,7 +9,7 @@ from safetensors.torch import load as load_safetensors
 from safetensors.torch import save as save_safetensors
 from thinc.api import ArgsKwargs, Model, PyTorchWrapper_v3, torch2xp, xp2torch
 from thinc.types import Floats2d, Ints1d, Ints2d
-from torch_geometric.nn import RGCNConv
+from torch_geometric.nn import MessagePassing, RGCNConv
 
 
 class PresentRelationsRGCNConv(RGCNConv):
@@ -30,6 +30,12 @@ class PresentRelationsRGCNConv(RGCNConv):
             edges = edge_index[:, edge_type == relation]
             out = out + self.propagate(edges, x=x, edge_type_ptr=None, size=size) @ self.weight[relation]
         return out + x @ self.root + self.bias
+
+    def propagate(self, edge_index: torch.Tensor, size=None, **kwargs: Any) -> torch.Tensor:
+        """MessagePassing's own propagate. A class that defines `propagate` keeps it:
+        otherwise torch-geometric renders a propagate from its jinja template into
+        a module file in the temp folder, one per process, never deleted."""
+        return MessagePassing.propagate(self, edge_index, size=size, **kwargs)
 
 
 class GatedRGCN(torch.nn.Module):

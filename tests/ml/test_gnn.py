@@ -37,3 +37,18 @@ def test_gated_rgcn_uses_present_relations_conv_with_rgcnconv_weights():
     model = GatedRGCN(8, 2, 5, 0.0)
     assert all(type(conv) is PresentRelationsRGCNConv for conv in model.convs)
     assert set(model.convs[0].state_dict()) == set(RGCNConv(8, 8, 5).state_dict())
+
+
+def test_building_and_running_the_graph_network_writes_no_temp_files(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    code = ("import torch\nfrom spacy_kogner.ml.gnn import GatedRGCN\n"
+            "out = GatedRGCN(8, 2, 3, 0.0)(torch.randn(4, 8), torch.tensor([[0, 1], [1, 2]]), torch.tensor([0, 2]))\n"
+            "assert out.shape == (4, 8)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         env=dict(os.environ, TMPDIR=str(tmp_path)))
+    assert out.returncode == 0, out.stderr
+    # torch-geometric's import makes torch's (empty, per-user) inductor cache folder; no module files
+    assert [path.name for path in tmp_path.rglob("*.py")] == []
