@@ -38,6 +38,9 @@ class AnnotateOptions:
     batch_size: int = 64
     n_process: int = 1
     skip_bad: bool = False
+    # a longer text is annotated in pieces: the transformer runs all windows of a document as one
+    # batch, so without a bound its memory grows with the document (docs/annotate.md)
+    max_chars: int = 100_000
     # "local" (nlp.pipe in this process) or "ray" (ray_backend.py; shards cut per group of input files)
     backend: str = "local"
 
@@ -68,13 +71,17 @@ def shards(items: Iterator[Union[Record, BadRecord]], size: int) -> Iterator[Lis
 
 
 def split_text(text: str, max_length: int) -> List[Tuple[int, str]]:
-    """Pieces of a text longer than `max_length` characters, cut at the last
-    line break or space before the limit (or at the limit), with their offsets."""
+    """Pieces of a text longer than `max_length` characters, with their offsets.
+    Each is cut after the last line break in its second half, else after the last
+    sentence end (". ") there, else after the last space there, else at the limit."""
     pieces, start = [], 0
     while len(text) - start > max_length:
         end = start + max_length
-        cut = max(text.rfind("\n", start, end), text.rfind(" ", start, end))
-        end = cut + 1 if cut > start else end
+        for separator in ("\n", ". ", " "):
+            cut = text.rfind(separator, start + max_length // 2, end)
+            if cut >= 0:
+                end = cut + len(separator)
+                break
         pieces.append((start, text[start:end]))
         start = end
     pieces.append((start, text[start:]))
@@ -156,8 +163,9 @@ def annotate_texts(nlp, kg, texts: List[str], options: AnnotateOptions,
                    batch_done: Optional[Callable[[int, int], None]] = None) -> Tuple[List[list], List[int]]:
     """The entities and the number of words (tokens) of each text;
     `batch_done(texts done, words)` after each batch."""
-    # a text longer than nlp.max_length is annotated in pieces whose offsets are shifted back
-    pieces = [(i, offset, piece) for i, text in enumerate(texts) for offset, piece in split_text(text, nlp.max_length)]
+    # a text longer than max_chars (or nlp.max_length) is annotated in pieces whose offsets are shifted back
+    max_length = min(options.max_chars, nlp.max_length)
+    pieces = [(i, offset, piece) for i, text in enumerate(texts) for offset, piece in split_text(text, max_length)]
     entities: List[list] = [[] for _ in texts]
     words = [0] * len(texts)
     words_done = 0

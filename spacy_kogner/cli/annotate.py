@@ -20,6 +20,8 @@ def annotate_cli(
     text_field: str = typer.Option("text", help="jsonl: the field of the text"),
     shard_size: int = typer.Option(1000, min=1, help="Documents per output shard (the unit of resuming)"),
     batch_size: int = typer.Option(64, min=1, help="Documents per nlp.pipe batch"),
+    max_chars: int = typer.Option(100_000, min=1000, help="Longer texts are annotated in pieces cut at a line break, "
+                                  "sentence end or space (bounds memory)"),
     n_process: int = typer.Option(1, min=1, help="Processes for nlp.pipe"),
     gpu_id: int = typer.Option(-1, help="local: GPU id (-1: CPU); ray: use --gpus-per-actor"),
     skip_bad: bool = typer.Option(False, help="Write unreadable records to rejects-*.jsonl and go on (default: stop)"),
@@ -43,7 +45,7 @@ def annotate_cli(
     if backend not in ("local", "ray"):
         msg.fail(f"Unknown backend {backend!r}: local or ray", exits=1)
     options = AnnotateOptions(input_format=input_format, output_format=output_format, id_field=id_field,
-                              text_field=text_field, shard_size=shard_size, batch_size=batch_size,
+                              text_field=text_field, shard_size=shard_size, batch_size=batch_size, max_chars=max_chars,
                               n_process=n_process, skip_bad=skip_bad)
     nlp = None
     if backend == "local":

@@ -55,15 +55,27 @@ def test_long_texts_are_cut_at_spaces():
     assert split_text("short", 50) == [(0, "short")]
 
 
+@pytest.mark.parametrize("text,first_piece", [
+    ("Aspirin causes renal failure.\nNaloxone reverses it. Clonidine does not.", "Aspirin causes renal failure.\n"),
+    ("Aspirin causes renal failure. Naloxone reverses it in rats, mice and dogs", "Aspirin causes renal failure. "),
+    # a line break in the first half would leave a short piece: the last space is taken
+    ("A paragraph break early.\nAspirin causes renal failure in rats and dogs",
+     "A paragraph break early.\nAspirin causes renal "),
+    ("x" * 80, "x" * 50),
+])
+def test_long_texts_are_cut_at_a_line_break_then_a_sentence_end_in_the_second_half(text, first_piece):
+    pieces = split_text(text, 50)
+    assert pieces[0] == (0, first_piece)
+    assert "".join(piece for _, piece in pieces) == text and all(len(piece) <= 50 for _, piece in pieces)
+
+
 def test_annotate_jsonl_with_odd_documents_and_offsets_into_the_input(trained_nlp, tmp_path):
     texts = [*TEXTS, "", "   \n\t ", "🧪 Naloxone\u200b and clonidine .", "Naloxone reverses clonidine . " * 40]
     path = tmp_path / "in.jsonl"
     path.write_text("".join(json.dumps({"id": str(i), "text": t}) + "\n" for i, t in enumerate(texts)), encoding="utf8")
-    trained_nlp.max_length = 200  # the last text is annotated in pieces
-    try:
-        report = annotate(trained_nlp, "tiny", [path], tmp_path / "out", AnnotateOptions(shard_size=3, batch_size=2))
-    finally:
-        trained_nlp.max_length = 1_000_000
+    # the last text is annotated in pieces
+    report = annotate(trained_nlp, "tiny", [path], tmp_path / "out",
+                      AnnotateOptions(shard_size=3, batch_size=2, max_chars=200))
     out = read_shards(tmp_path / "out")
     assert [o["id"] for o in out] == [str(i) for i in range(len(texts))] and report.docs == len(texts)
     for o, text in zip(out, texts):
