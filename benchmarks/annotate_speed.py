@@ -1,6 +1,7 @@
 """Speed and memory of `annotate` (issue 22): words/s of the local backend
 against bare `nlp.pipe` on the same texts, of the Ray backend with 1 and 2
-actors, and peak RSS of the `annotate` command on 1x and 10x inputs. Writes a
+actors, peak RSS of the `annotate` command on 1x and 10x inputs, and on one
+long document (the texts joined) cut at `--max-chars` and whole. Writes a
 results file that `benchmark.py report` shows, with a PubMed sizing table.
 
     python benchmarks/annotate_speed.py training/model-best \\
@@ -20,7 +21,7 @@ from typing import Any, Dict, List
 import spacy
 
 from kogner_benchmark.measure import code_version, machine_description
-from spacy_kogner.annotate import AnnotateOptions, annotate, read_records
+from spacy_kogner.annotate import AnnotateOptions, annotate, read_records, split_text
 
 # a fresh interpreter that runs one command and prints the peak RSS (KiB) of its children
 PEAK_RSS = ("import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL, "
@@ -63,19 +64,44 @@ def ray_rate(model: str, corpus: Path, batch_size: int, actors: int, cpus_per_ac
             "words_per_s": round(report.words / seconds)}
 
 
+def annotate_command_rss(model: str, corpus: Path, output: Path, *options: str) -> Dict[str, Any]:
+    """Seconds and peak RSS of the `annotate` command (JSONL in, JSONL out)."""
+    command = [sys.executable, "-m", "spacy_kogner", "annotate", model, str(corpus), str(output), *options]
+    start = time.perf_counter()
+    result = subprocess.run([sys.executable, "-c", PEAK_RSS, *command], capture_output=True, text=True, check=True)
+    seconds = round(time.perf_counter() - start, 1)
+    return {"seconds": seconds, "peak_rss_mb": round(int(result.stdout.split()[-1]) / 1024, 1)}
+
+
 def peak_rss(model: str, texts: List[str], copies: int, folder: Path) -> Dict[str, Any]:
-    """Peak RSS of the `annotate` command over `copies` copies of the texts (JSONL in, JSONL out)."""
+    """Peak RSS of the `annotate` command over `copies` copies of the texts."""
     corpus = folder / f"x{copies}.jsonl"
     with corpus.open("w", encoding="utf8") as file:
         for copy in range(copies):
             for i, text in enumerate(texts):
                 file.write(json.dumps({"id": f"{copy}-{i}", "text": text}) + "\n")
-    command = [sys.executable, "-m", "spacy_kogner", "annotate", model, str(corpus), str(folder / f"out{copies}"),
-               "--shard-size", "100"]
-    start = time.perf_counter()
-    result = subprocess.run([sys.executable, "-c", PEAK_RSS, *command], capture_output=True, text=True, check=True)
-    return {"docs": len(texts) * copies, "seconds": round(time.perf_counter() - start, 1),
-            "peak_rss_mb": round(int(result.stdout.split()[-1]) / 1024, 1)}
+    run = annotate_command_rss(model, corpus, folder / f"out{copies}", "--shard-size", "100")
+    return {"docs": len(texts) * copies, **run}
+
+
+def long_document(model: str, texts: List[str], chars: int, max_chars: int, folder: Path) -> Dict[str, Any]:
+    """`annotate` over one document of `chars` characters (the texts joined by line breaks, repeated
+    as needed): cut at `max_chars`, and whole; with the entities the two agree on."""
+    text = "\n".join(texts)
+    text = "\n".join([text] * (chars // len(text) + 1))[:chars]
+    corpus = folder / "long.jsonl"
+    corpus.write_text(json.dumps({"id": "long", "text": text}) + "\n", encoding="utf8")
+    runs, entity_sets = [], []
+    for piece_chars in (max_chars, len(text)):
+        output = folder / f"long-{piece_chars}"
+        run = annotate_command_rss(model, corpus, output, "--max-chars", str(piece_chars))
+        entities = json.loads((output / "part-00000.jsonl").read_text(encoding="utf8"))["entities"]
+        entity_sets.append({(e["start"], e["end"], e["label"], e["kb_id"]) for e in entities})
+        runs.append({"max_chars": piece_chars, "pieces": len(split_text(text, piece_chars)), **run,
+                     "entities": len(entities)})
+    cut, whole = entity_sets
+    return {"chars": len(text), "words": len(text.split()), "runs": runs, "same_entities": len(cut & whole),
+            "same_spans": len({e[:3] for e in cut} & {e[:3] for e in whole})}
 
 
 def main(argv=None) -> Dict[str, Any]:
@@ -87,9 +113,15 @@ def main(argv=None) -> Dict[str, Any]:
     parser.add_argument("--repeats", type=int, default=2, help="timed passes of pipe and annotate (best kept)")
     parser.add_argument("--rss-docs", type=int, default=100, help="documents of the 1x input of the RSS check")
     parser.add_argument("--no-ray", action="store_true", help="leave out the Ray backend")
+    parser.add_argument("--long-chars", type=int, default=500_000,
+                        help="characters of the long document (at most the pipeline's max_length)")
+    parser.add_argument("--long-max-chars", type=int, default=AnnotateOptions.max_chars,
+                        help="annotate --max-chars of the cut run")
     args = parser.parse_args(argv)
     texts = [r.text for r in read_records([args.corpus], "pubtator")]
     nlp = spacy.load(args.model)
+    if args.long_chars > nlp.max_length:
+        parser.error(f"--long-chars {args.long_chars} is over the pipeline's max_length ({nlp.max_length})")
     list(nlp.pipe(texts[:32], batch_size=args.batch_size))  # warm-up
     pipe, local = [], []
     for _ in range(args.repeats):  # alternated, so that a slow phase of the machine hits both
@@ -113,6 +145,7 @@ def main(argv=None) -> Dict[str, Any]:
     with tempfile.TemporaryDirectory() as folder:
         rss_texts = texts[: args.rss_docs]
         record["peak_rss"] = [peak_rss(args.model, rss_texts, copies, Path(folder)) for copies in (1, 10)]
+        record["long_document"] = long_document(args.model, texts, args.long_chars, args.long_max_chars, Path(folder))
     args.output.write_text(json.dumps(record, indent=2) + "\n", encoding="utf8")
     print(json.dumps({k: v for k, v in record.items() if k not in ("machine", "command")}, indent=1))
     return record

@@ -1,6 +1,6 @@
 """The `annotate` section of the benchmark report: speed against bare
-`nlp.pipe`, the Ray backend, peak RSS on 1x and 10x inputs, and what all of
-PubMed would take."""
+`nlp.pipe`, the Ray backend, peak RSS on 1x and 10x inputs and on one long
+document, and what all of PubMed would take."""
 from typing import Any, Dict, List, Optional
 
 ANNOTATE_FILE = "annotate_speed.json"
@@ -38,6 +38,7 @@ def render_annotate(record: Optional[Dict[str, Any]]) -> List[str]:
                      f"(actor start and pipeline load included) | {run['words_per_s']} | {run['seconds']} |")
     lines += ["", f"`annotate` / `nlp.pipe`: **{record['annotate_to_pipe']}** (target >= 0.95). Peak RSS of the "
                   "command: " + ", ".join(f"{r['docs']} docs {r['peak_rss_mb']} MB" for r in record["peak_rss"]) + "."]
+    lines += render_long_document(record.get("long_document"))
     words = pubmed_words(record["words_per_doc"])
     core = per_core_rate(record)
     lines += ["", f"All of PubMed, assumed {PUBMED_CITATIONS / 1e6:.0f} M citations, {PUBMED_WITH_ABSTRACT / 1e6:.0f} M "
@@ -47,4 +48,17 @@ def render_annotate(record: Optional[Dict[str, Any]]) -> List[str]:
               "| workers | hours |", "|---|---|"]
     lines += [f"| {n} CPU cores | {words / (core * n) / 3600:,.1f} |" for n in (2, 64, 512)]
     lines += [f"| {n} GPU{'s' if n > 1 else ''} | {words / (GPU_WORDS_PER_S * n) / 3600:,.1f} |" for n in (1, 8)]
+    return lines
+
+
+def render_long_document(long: Optional[Dict[str, Any]]) -> List[str]:
+    """Markdown lines of the long-document runs (none in records made before they were measured)."""
+    if not long:
+        return []
+    lines = ["", f"One document of {long['chars']:,} characters ({long['words']:,} words; the abstracts joined):", "",
+             "| --max-chars | pieces | seconds | peak RSS MB | entities |", "|---|---|---|---|---|"]
+    lines += [f"| {run['max_chars']:,} | {run['pieces']} | {run['seconds']} | {run['peak_rss_mb']} | "
+              f"{run['entities']:,} |" for run in long["runs"]]
+    lines += ["", f"Entities the two runs share: {long['same_entities']:,} (same span, label and id), "
+                  f"{long['same_spans']:,} (same span and label)."]
     return lines
