@@ -74,6 +74,8 @@ def split_text(text: str, max_length: int) -> List[Tuple[int, str]]:
     """Pieces of a text longer than `max_length` characters, with their offsets.
     Each is cut after the last line break in its second half, else after the last
     sentence end (". ") there, else after the last space there, else at the limit."""
+    if max_length < 1:
+        raise ValueError(f"a piece must hold at least 1 character, not {max_length}")
     pieces, start = [], 0
     while len(text) - start > max_length:
         end = start + max_length

@@ -53,6 +53,8 @@ def test_long_texts_are_cut_at_spaces():
     assert "".join(piece for _, piece in pieces) == text and all(len(piece) <= 50 for _, piece in pieces)
     assert all(text[offset:offset + len(piece)] == piece for offset, piece in pieces)
     assert split_text("short", 50) == [(0, "short")]
+    with pytest.raises(ValueError, match="at least 1 character"):
+        split_text(text, 0)
 
 
 @pytest.mark.parametrize("text,first_piece", [
