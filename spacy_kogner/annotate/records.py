@@ -86,20 +86,38 @@ def read_records(files: Sequence[Path], input_format: str = "auto", id_field: st
         raise InputError(f"unknown input format {input_format!r}; known: auto, {', '.join(FORMATS)}")
     for path in files:
         fmt = format_of(path) if input_format == "auto" else input_format
-        if fmt == "txt":
-            yield _text_file(path)
-        elif fmt == "lines":
-            with path.open(encoding="utf8", errors="strict", newline="") as file:
-                for number, line in enumerate(file, 1):
-                    yield Record(f"{path.name}:{number}", line.rstrip("\r\n"), f"{path}:{number}")
-        elif fmt == "jsonl":
-            yield from _jsonl(path, id_field, text_field)
-        elif fmt == "pubtator":
-            yield from _pubtator(path)
-        elif fmt == "parquet":
-            yield from _parquet(path, id_field, text_field)
-        else:
-            yield from _bioc(path, fmt)
+        for item in _read_file(path, fmt, id_field, text_field):
+            yield _unicode_checked(item)
+
+
+def _read_file(path: Path, fmt: str, id_field: str, text_field: str) -> Iterator[Union[Record, BadRecord]]:
+    if fmt == "txt":
+        yield _text_file(path)
+    elif fmt == "lines":
+        with path.open(encoding="utf8", errors="strict", newline="") as file:
+            for number, line in enumerate(file, 1):
+                yield Record(f"{path.name}:{number}", line.rstrip("\r\n"), f"{path}:{number}")
+    elif fmt == "jsonl":
+        yield from _jsonl(path, id_field, text_field)
+    elif fmt == "pubtator":
+        yield from _pubtator(path)
+    elif fmt == "parquet":
+        yield from _parquet(path, id_field, text_field)
+    else:
+        yield from _bioc(path, fmt)
+
+
+def _unicode_checked(item: Union[Record, BadRecord]) -> Union[Record, BadRecord]:
+    """A record whose text or id holds a lone surrogate (a JSON escape such as "\\ud800" can
+    write one) as a BadRecord: that is not Unicode text, and no output format can hold it."""
+    if isinstance(item, Record):
+        for name, value in (("text", item.text), ("id", item.id)):
+            try:
+                value.encode("utf8")
+            except UnicodeEncodeError as err:
+                return BadRecord(item.source, f"the {name} holds a lone surrogate ({value[err.start]!r} at character "
+                                              f"{err.start}), which is not Unicode text")
+    return item
 
 
 def _text_file(path: Path) -> Union[Record, BadRecord]:

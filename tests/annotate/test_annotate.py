@@ -47,6 +47,23 @@ def test_records_of_each_input_format(tmp_path):
     assert items[1].source.endswith("bad.jsonl:2") and "no string field 'text'" in items[2].reason
 
 
+def test_lone_surrogates_from_json_escapes_are_bad_records(tmp_path):
+    # JSON can escape a lone surrogate; spaCy cannot hash it and no output format can hold it
+    (tmp_path / "odd.jsonl").write_text('{"id": "1", "text": "Aspirin \\ud800 ."}\n{"id": "\\udfff", "text": "ok"}\n'
+                                        '{"id": "3", "text": "\\ud83e\\uddea Naloxone ."}\n', encoding="utf8")
+    collection = {"source": "", "date": "", "key": "", "infons": {}, "documents": [
+        {"id": "7", "infons": {}, "relations": [], "passages": [
+            {"offset": 0, "infons": {}, "text": "Naloxone \ud800", "sentences": [], "annotations": [], "relations": []}]}]}
+    (tmp_path / "odd.json").write_text(json.dumps(collection), encoding="utf8")
+    items = list(read_records([tmp_path / "odd.jsonl", tmp_path / "odd.json"]))
+    assert [type(i).__name__ for i in items] == ["BadRecord", "BadRecord", "Record", "BadRecord"]
+    assert items[0].source.endswith("odd.jsonl:1")
+    assert "text holds a lone surrogate ('\\ud800' at character 8)" in items[0].reason
+    assert items[1].source.endswith("odd.jsonl:2") and "the id holds a lone surrogate" in items[1].reason
+    assert items[2].text == "\U0001f9ea Naloxone ."  # an escaped surrogate pair is one character, and fine
+    assert "document 1, id 7" in items[3].source and "lone surrogate" in items[3].reason
+
+
 def test_long_texts_are_cut_at_spaces():
     text = "alpha beta gamma delta " * 10
     pieces = split_text(text, 50)
