@@ -1,6 +1,7 @@
-"""Helpers every layer may use: files written atomically, md5 of files, a
-numpy helper for concatenated integer ranges, the CPU's features, and the
-user_data key of the labels a doc's corpus annotates."""
+"""Helpers every layer may use: files written atomically, md5 of files, a text
+file's lines with the ones that are not UTF-8 named, a numpy helper for
+concatenated integer ranges, the CPU's features, and the user_data key of the
+labels a doc's corpus annotates."""
 import hashlib
 import os
 import shutil
@@ -21,6 +22,21 @@ def md5_of(path: Path) -> str:
         for chunk in iter(lambda: file.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+def utf8_lines(path: Path) -> Iterator[Tuple[int, str, Optional[str]]]:
+    """(line number, line with its line ending, None) for each line of a text file;
+    for a line that is not UTF-8 the third item says why, and reading goes on
+    (its bad bytes are kept as surrogate escapes, so it ends where it should)."""
+    with Path(path).open(encoding="utf8", errors="surrogateescape", newline="") as file:
+        for number, line in enumerate(file, 1):
+            try:
+                line.encode("utf8")
+            except UnicodeEncodeError as err:
+                byte = ord(line[err.start]) - 0xDC00
+                yield number, line, f"not UTF-8 text (byte 0x{byte:02x} at character {err.start} of the line)"
+                continue
+            yield number, line, None
 
 
 @contextmanager

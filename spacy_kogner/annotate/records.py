@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Dict, Iterable, Iterator, List, Sequence, Union
 
 from ..corpus.pubtator import PubTatorFormatError, document_text, iter_pubtator
+from ..util import utf8_lines
 
 FORMATS = ("txt", "lines", "jsonl", "pubtator", "bioc-xml", "bioc-json", "parquet")
 
@@ -94,8 +95,10 @@ def _read_file(path: Path, fmt: str, id_field: str, text_field: str) -> Iterator
     if fmt == "txt":
         yield _text_file(path)
     elif fmt == "lines":
-        with path.open(encoding="utf8", errors="strict", newline="") as file:
-            for number, line in enumerate(file, 1):
+        for number, line, error in utf8_lines(path):
+            if error:
+                yield BadRecord(f"{path}:{number}", error)
+            else:
                 yield Record(f"{path.name}:{number}", line.rstrip("\r\n"), f"{path}:{number}")
     elif fmt == "jsonl":
         yield from _jsonl(path, id_field, text_field)
@@ -128,21 +131,23 @@ def _text_file(path: Path) -> Union[Record, BadRecord]:
 
 
 def _jsonl(path: Path, id_field: str, text_field: str) -> Iterator[Union[Record, BadRecord]]:
-    with path.open(encoding="utf8") as file:
-        for number, line in enumerate(file, 1):
-            if not line.strip():
-                continue
-            where = f"{path}:{number}"
-            try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as err:
-                yield BadRecord(where, f"not a JSON object ({err})")
-                continue
-            if not isinstance(obj, dict) or not isinstance(obj.get(text_field), str):
-                yield BadRecord(where, f"no string field {text_field!r}")
-                continue
-            doc_id = obj.get(id_field)
-            yield Record(str(doc_id) if doc_id is not None else f"{path.name}:{number}", obj[text_field], where)
+    for number, line, error in utf8_lines(path):
+        if not line.strip():
+            continue
+        where = f"{path}:{number}"
+        if error:
+            yield BadRecord(where, error)
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as err:
+            yield BadRecord(where, f"not a JSON object ({err})")
+            continue
+        if not isinstance(obj, dict) or not isinstance(obj.get(text_field), str):
+            yield BadRecord(where, f"no string field {text_field!r}")
+            continue
+        doc_id = obj.get(id_field)
+        yield Record(str(doc_id) if doc_id is not None else f"{path.name}:{number}", obj[text_field], where)
 
 
 def _pubtator(path: Path) -> Iterator[Union[Record, BadRecord]]:

@@ -7,6 +7,8 @@ from spacy.tokens import Doc
 from spacy.training import iob_to_biluo, biluo_tags_to_spans
 from spacy.vocab import Vocab
 
+from ..util import utf8_lines
+
 Sentence = Tuple[List[str], List[str]]
 DOCSTART = "-DOCSTART-"
 
@@ -23,31 +25,32 @@ def read_iob_sentences(path: Union[str, Path]) -> Iterator[List[Sentence]]:
     doc: List[Sentence] = []
     words: List[str] = []
     tags: List[str] = []
-    with path.open(encoding="utf8") as file:
-        for number, line in enumerate(file, start=1):
-            line = line.rstrip("\r\n")
-            if line.startswith(DOCSTART):
-                has_docstart = True
-                if words:
-                    doc.append((words, tags))
-                    words, tags = [], []
-                if doc:
+    for number, line, error in utf8_lines(path):
+        if error:
+            raise IOBFormatError(f"{path}:{number}: {error}")
+        line = line.rstrip("\r\n")
+        if line.startswith(DOCSTART):
+            has_docstart = True
+            if words:
+                doc.append((words, tags))
+                words, tags = [], []
+            if doc:
+                yield doc
+            doc = []
+            continue
+        if not line.strip():
+            if words:
+                doc.append((words, tags))
+                words, tags = [], []
+                if not has_docstart:
                     yield doc
-                doc = []
-                continue
-            if not line.strip():
-                if words:
-                    doc.append((words, tags))
-                    words, tags = [], []
-                    if not has_docstart:
-                        yield doc
-                        doc = []
-                continue
-            parts = line.split("\t")
-            if len(parts) != 2 or not parts[0] or not _is_iob_tag(parts[1]):
-                raise IOBFormatError(f"{path}:{number}: expected 'token<TAB>IOB tag', got {line!r}")
-            words.append(parts[0])
-            tags.append(parts[1])
+                    doc = []
+            continue
+        parts = line.split("\t")
+        if len(parts) != 2 or not parts[0] or not _is_iob_tag(parts[1]):
+            raise IOBFormatError(f"{path}:{number}: expected 'token<TAB>IOB tag', got {line!r}")
+        words.append(parts[0])
+        tags.append(parts[1])
     if words:
         doc.append((words, tags))
     if doc:

@@ -14,6 +14,8 @@ from typing import Dict, Iterable, Iterator, List, NamedTuple, Tuple, Union
 
 from bioc.pubtator import PubTator, PubTatorAnn, PubTatorRel
 
+from ..util import utf8_lines
+
 NO_ID = "-1"
 ID_SEPARATORS = ("|", "+")
 # NCBI-disease's mention types are all diseases
@@ -40,39 +42,40 @@ def iter_pubtator(path: Union[str, Path]) -> Iterator[PubTator]:
     """The documents of a PubTator file, in file order."""
     path = Path(path)
     doc = PubTator()
-    with path.open(encoding="utf8") as file:
-        for number, line in enumerate(file, 1):
-            line = line.rstrip("\r\n")
-            if not line.strip():
-                if doc.pmid is not None:
-                    yield doc
+    for number, line, error in utf8_lines(path):
+        if error:
+            raise PubTatorFormatError(f"{path}:{number}: {error}")
+        line = line.rstrip("\r\n")
+        if not line.strip():
+            if doc.pmid is not None:
+                yield doc
+            doc = PubTator()
+            continue
+        head = line[:40]
+        if "|t|" in head or "|a|" in head:
+            pmid, kind, text = line.split("|", 2)
+            if doc.pmid is not None and doc.pmid != pmid:
+                yield doc  # a new document without a blank line before it
                 doc = PubTator()
-                continue
-            head = line[:40]
-            if "|t|" in head or "|a|" in head:
-                pmid, kind, text = line.split("|", 2)
-                if doc.pmid is not None and doc.pmid != pmid:
-                    yield doc  # a new document without a blank line before it
-                    doc = PubTator()
-                doc.pmid = pmid
-                if kind == "t":
-                    doc.title = text
-                else:
-                    doc.abstract = text
-                continue
-            parts = line.split("\t")
-            if doc.pmid is None or parts[0] != doc.pmid:
-                raise PubTatorFormatError(f"{path}:{number}: a row of document {parts[0]!r} outside its document")
-            if len(parts) >= 5 and parts[1].isdigit() and parts[2].isdigit():
-                extra = [part for part in parts[6:] if part]  # bioc writes a trailing tab when there is none
-                doc.add_annotation(PubTatorAnn(parts[0], int(parts[1]), int(parts[2]), parts[3], parts[4],
-                                               parts[5] if len(parts) > 5 else "", extra))
-            elif len(parts) in (4, 5) and not parts[1].isdigit():
-                doc.add_relation(PubTatorRel(*parts))
-            elif len(parts) >= 5:
-                raise PubTatorFormatError(f"{path}:{number}: mention offsets are not integers: {line!r}")
+            doc.pmid = pmid
+            if kind == "t":
+                doc.title = text
             else:
-                raise PubTatorFormatError(f"{path}:{number}: not a title, abstract, mention or relation row: {line!r}")
+                doc.abstract = text
+            continue
+        parts = line.split("\t")
+        if doc.pmid is None or parts[0] != doc.pmid:
+            raise PubTatorFormatError(f"{path}:{number}: a row of document {parts[0]!r} outside its document")
+        if len(parts) >= 5 and parts[1].isdigit() and parts[2].isdigit():
+            extra = [part for part in parts[6:] if part]  # bioc writes a trailing tab when there is none
+            doc.add_annotation(PubTatorAnn(parts[0], int(parts[1]), int(parts[2]), parts[3], parts[4],
+                                           parts[5] if len(parts) > 5 else "", extra))
+        elif len(parts) in (4, 5) and not parts[1].isdigit():
+            doc.add_relation(PubTatorRel(*parts))
+        elif len(parts) >= 5:
+            raise PubTatorFormatError(f"{path}:{number}: mention offsets are not integers: {line!r}")
+        else:
+            raise PubTatorFormatError(f"{path}:{number}: not a title, abstract, mention or relation row: {line!r}")
     if doc.pmid is not None:
         yield doc
 

@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from spacy_kogner.annotate import AnnotateError, AnnotateOptions, annotate, read_records, split_text
-from spacy_kogner.annotate.records import BadRecord, input_files
+from spacy_kogner.annotate.records import BadRecord, Record, input_files
 from spacy_kogner.cli import app
 from spacy_kogner.corpus.pubtator import document_text, iter_pubtator
 from tests.corpus.test_pubtator import PUBTATOR
@@ -62,6 +62,17 @@ def test_lone_surrogates_from_json_escapes_are_bad_records(tmp_path):
     assert items[1].source.endswith("odd.jsonl:2") and "the id holds a lone surrogate" in items[1].reason
     assert items[2].text == "\U0001f9ea Naloxone ."  # an escaped surrogate pair is one character, and fine
     assert "document 1, id 7" in items[3].source and "lone surrogate" in items[3].reason
+
+
+def test_lines_that_are_not_utf8_are_bad_records_and_reading_goes_on(tmp_path):
+    (tmp_path / "a.txt").write_bytes(b"Naloxone .\r\nCaf\xe9ine .\r\nClonidine .\n")
+    (tmp_path / "b.jsonl").write_bytes(b'{"id": "1", "text": "Caf\xe9ine"}\n{"id": "2", "text": "Clonidine"}\n')
+    items = list(read_records([tmp_path / "a.txt"], "lines")) + list(read_records([tmp_path / "b.jsonl"]))
+    assert [(type(i).__name__, i.source.rsplit("/", 1)[-1]) for i in items] == [
+        ("Record", "a.txt:1"), ("BadRecord", "a.txt:2"), ("Record", "a.txt:3"), ("BadRecord", "b.jsonl:1"),
+        ("Record", "b.jsonl:2")]
+    assert items[1].reason == "not UTF-8 text (byte 0xe9 at character 3 of the line)"
+    assert [i.text for i in items if isinstance(i, Record)] == ["Naloxone .", "Clonidine .", "Clonidine"]
 
 
 def test_long_texts_are_cut_at_spaces():

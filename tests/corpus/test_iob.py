@@ -37,3 +37,10 @@ def test_malformed_line_names_file_and_line(tmp_path, line):
     path = write(tmp_path, f"ok\tO\n{line}\n")
     with pytest.raises(IOBFormatError, match=r"train.tsv:2: expected"):
         list(read_iob_sentences(path))
+
+
+def test_a_line_that_is_not_utf8_names_file_and_line(tmp_path):
+    path = tmp_path / "train.tsv"
+    path.write_bytes("ok\tO\n\nAspirin\tB-Chemical\r\nbad\xff\tO\n".encode("latin-1"))
+    with pytest.raises(IOBFormatError, match=r"train.tsv:4: not UTF-8 text \(byte 0xff at character 3 of the line\)"):
+        list(read_iob_sentences(path))

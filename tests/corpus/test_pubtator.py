@@ -109,3 +109,10 @@ def test_a_mention_whose_text_differs_from_the_document_is_an_error(tmp_path):
     path.write_text("1|t|Aspirin helps .\n1\t0\t7\tAspirln\tChemical\tD001241\n", encoding="utf8")
     with pytest.raises(ValueError, match="x.PubTator.txt: document 1: mention 'Aspirln' at 0-7 does not match"):
         pubtator_to_docs(path, spacy.blank("en").make_doc)
+
+
+def test_a_line_that_is_not_utf8_names_file_and_line(tmp_path):
+    path = tmp_path / "bad.PubTator.txt"
+    path.write_bytes(b"1|t|Aspirin .\r\n1|a|Caf\xe9ine .\r\n")
+    with pytest.raises(PubTatorFormatError, match=r"bad\.PubTator\.txt:2: not UTF-8 text \(byte 0xe9 at character 7"):
+        read_pubtator([path])
