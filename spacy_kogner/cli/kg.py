@@ -32,6 +32,7 @@ def build_kg_cli(
 ) -> None:
     """Build the distilled KG table (deterministic for a fixed seed)."""
     from ..corpus.docbin import CorpusFileError
+    from ..corpus.pubtator import PubTatorFormatError
     from ..kg_build.build import KGBuildError, KGBuildOptions, build_kg, write_stats
 
     options = KGBuildOptions(
@@ -43,7 +44,7 @@ def build_kg_cli(
     )
     try:
         stats = build_kg(output, options, log=msg.text)
-    except (KGBuildError, CorpusFileError) as err:
+    except (KGBuildError, CorpusFileError, PubTatorFormatError) as err:
         msg.fail(str(err), exits=1)
     stats_path = stats_path or output.parent / "kg_stats.json"
     write_stats(stats, stats_path)

@@ -30,6 +30,14 @@ def test_build_kg_reports_a_bad_source_without_writing(tmp_path):
     assert not (tmp_path / "kg").exists()
 
 
+def test_build_kg_names_the_line_of_a_bad_pubtator_source_without_writing(tmp_path):
+    source = tmp_path / "train.PubTator.txt"
+    source.write_bytes(b"1|t|Caf\xe9ine .\n")
+    result = runner.invoke(app, ["build-kg", str(tmp_path / "kg"), "--pubtator", str(source)])
+    assert result.exit_code == 1 and "train.PubTator.txt:1: not UTF-8 text" in output_text(result)
+    assert not (tmp_path / "kg").exists()
+
+
 def test_inspect_kg_imports_no_model_library():
     # spaCy imports thinc, and thinc imports torch itself; the model libraries stay unloaded
     import subprocess
