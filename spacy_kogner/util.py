@@ -2,6 +2,7 @@
 file's lines with the ones that are not UTF-8 named, a numpy helper for
 concatenated integer ranges, the CPU's features, and the user_data key of the
 labels a doc's corpus annotates."""
+import gzip
 import hashlib
 import os
 import shutil
@@ -27,8 +28,10 @@ def md5_of(path: Path) -> str:
 def utf8_lines(path: Path) -> Iterator[Tuple[int, str, Optional[str]]]:
     """(line number, line with its line ending, None) for each line of a text file;
     for a line that is not UTF-8 the third item says why, and reading goes on
-    (its bad bytes are kept as surrogate escapes, so it ends where it should)."""
-    with Path(path).open(encoding="utf8", errors="surrogateescape", newline="") as file:
+    (its bad bytes are kept as surrogate escapes, so it ends where it should).
+    A path ending in .gz is read through gzip."""
+    opener = gzip.open if Path(path).suffix == ".gz" else open
+    with opener(path, "rt", encoding="utf8", errors="surrogateescape", newline="") as file:
         for number, line in enumerate(file, 1):
             try:
                 line.encode("utf8")

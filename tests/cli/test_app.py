@@ -38,6 +38,15 @@ def test_build_kg_names_the_line_of_a_bad_pubtator_source_without_writing(tmp_pa
     assert not (tmp_path / "kg").exists()
 
 
+def test_build_kg_names_the_line_of_a_bad_resource_file_without_writing(tmp_path):
+    resources = tmp_path / "resources"
+    resources.mkdir()
+    (resources / "mesh_id_label_mappings.tsv").write_bytes(b"D002110\tCaf\xe9ine\t\tD03.132\n")
+    result = runner.invoke(app, ["build-kg", str(tmp_path / "kg"), "--resources", str(resources)])
+    assert result.exit_code == 1 and "mesh_id_label_mappings.tsv:1: not UTF-8 text" in output_text(result)
+    assert not (tmp_path / "kg").exists()
+
+
 def test_inspect_kg_imports_no_model_library():
     # spaCy imports thinc, and thinc imports torch itself; the model libraries stay unloaded
     import subprocess

@@ -1,8 +1,20 @@
+import gzip
 import json
+
+import pytest
 
 from spacy_kogner.corpus.pubtator import read_pubtator
 from spacy_kogner.kg_build.merge import KGSources, merge_sources
-from spacy_kogner.kg_build.sources import read_hetionet_nodes, read_obo_json, uninverted
+from spacy_kogner.kg_build.sources import (
+    KGSourceError,
+    read_hetionet_edges,
+    read_hetionet_nodes,
+    read_hgnc,
+    read_id_map,
+    read_mesh_descriptors,
+    read_obo_json,
+    uninverted,
+)
 
 
 def write_json(path, data):
@@ -102,3 +114,60 @@ def test_mesh_types_mental_disorders_are_diseases():
     assert mesh_descriptor_type(["F03.600.300"]) == "Disease"  # Depressive Disorder
     assert mesh_descriptor_type(["C10.228", "D27.505"]) == "Disease" and mesh_descriptor_type(["D02.1"]) == "Chemical"
     assert mesh_descriptor_type(["F01.145"]) is None and mesh_descriptor_type([]) is None  # behaviour, not a disorder
+
+
+HGNC_HEADER = "HGNC ID\tApproved symbol\tApproved name\tStatus\tNCBI Gene ID(supplied by NCBI)\n"
+
+
+def test_tab_separated_sources_read_gzip_and_name_a_line_that_is_not_utf8(tmp_path):
+    edges = tmp_path / "edges.sif.gz"
+    edges.write_bytes(gzip.compress(b"Compound::DB1\tCtD\tDisease::DOID:1\nGene::1\tGiG\tGene::2\n"))
+    assert list(read_hetionet_edges(edges, None)) == [("Compound::DB1", "treats", "Disease::DOID:1"),
+                                                      ("Gene::1", "interacts", "Gene::2")]
+    mesh = tmp_path / "mesh_id_label_mappings.tsv"
+    mesh.write_bytes(b"D006331\tHeart Diseases\t\tC14.280\nD002110\tCaf\xe9ine\t\tD03.132\n")
+    with pytest.raises(KGSourceError, match=r"mesh_id_label_mappings.tsv:2: not UTF-8 text \(byte 0xe9 at character 11"):
+        read_mesh_descriptors(mesh)
+    edges.write_bytes(gzip.compress(b"Gene::1\tGiG\tGene::2\n" * 100)[:40])
+    with pytest.raises(KGSourceError, match=r"edges.sif.gz: cannot be read"):
+        list(read_hetionet_edges(edges, None))
+
+
+def test_header_sources_name_a_missing_column_or_a_short_row(tmp_path):
+    hgnc = tmp_path / "hgnc_entries.tsv"
+    hgnc.write_text(HGNC_HEADER + "HGNC:5\tA1BG\talpha-1-B glycoprotein\tApproved\t1\n", encoding="utf8")
+    genes, entrez = read_hgnc(hgnc)
+    assert [(g.id, g.name, g.aliases) for g in genes] == [("HGNC:5", "A1BG", ["alpha-1-B glycoprotein"])]
+    assert entrez == {"1": "HGNC:5"}
+    hgnc.write_text(HGNC_HEADER + "HGNC:5\tA1BG\n", encoding="utf8")
+    with pytest.raises(KGSourceError, match=r"hgnc_entries.tsv:2: 2 fields, fewer than the header's 5"):
+        read_hgnc(hgnc)
+    hgnc.write_text(HGNC_HEADER.replace("Status", "state"), encoding="utf8")
+    with pytest.raises(KGSourceError, match=r"hgnc_entries.tsv:1: the header line lacks the column\(s\) \['Status'\]"):
+        read_hgnc(hgnc)
+    nodes = tmp_path / "nodes.tsv"
+    nodes.write_text("id\tname\tkind\nSymptom::D000006\tAbdomen, Acute\tSymptom\nD000007\tx\tSymptom\n", encoding="utf8")
+    with pytest.raises(KGSourceError, match=r"nodes.tsv:3: node id 'D000007' is not of the form Symptom::id"):
+        read_hetionet_nodes(nodes)
+
+
+def test_id_map_skips_only_the_header_line(tmp_path):
+    path = tmp_path / "chebi_to_pubchem.tsv"
+    path.write_text("CHEBI\tPUBCHEM\n15365\t2244\n\n27732\t2519\n", encoding="utf8")
+    assert read_id_map(path, 0, 1, True, "CHEBI:") == {"CHEBI:15365": {"2244"}, "CHEBI:27732": {"2519"}}
+
+
+def test_an_ontology_file_that_is_not_a_node_list_is_named(tmp_path):
+    path = tmp_path / "doid.json"
+    path.write_text('[{"id": "DOID:4", "name": "disease"', encoding="utf8")
+    with pytest.raises(KGSourceError, match=r"doid.json: not an ontology JSON file"):
+        read_obo_json(path, "Disease")
+    write_json(path, {"nodes": []})
+    with pytest.raises(KGSourceError, match=r"doid.json: not an ontology JSON file \(expected a list of node objects\)"):
+        read_obo_json(path, "Disease")
+    write_json(path, [{"id": "DOID:4", "name": "disease"}, {"name": "cancer"}])
+    with pytest.raises(KGSourceError, match=r"doid.json: the node named 'cancer' has no id"):
+        read_obo_json(path, "Disease")
+    path.write_bytes(b'[{"id": "DOID:4", "name": "Caf\xe9"}]')
+    with pytest.raises(KGSourceError, match=r"doid.json: not an ontology JSON file"):
+        read_obo_json(path, "Disease")
