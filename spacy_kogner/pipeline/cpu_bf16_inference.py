@@ -1,8 +1,10 @@
-"""CPU inference settings for spacy-transformers pipes: bfloat16 on CPUs with
+"""Inference settings for spacy-transformers pipes: bfloat16 on CPUs with
 native bf16 arithmetic (AVX512-BF16 or AMX; thinc autocasts on CUDA only, and
-the transformer is most of the inference time on a CPU), and a bounded oneDNN
+the transformer is most of the inference time on a CPU), a bounded oneDNN
 primitive cache (it keeps one compiled kernel per input shape, and every batch
-of documents has a new padded shape)."""
+of documents has a new padded shape) and, on every device, a bounded number of
+windows per transformer forward pass (`bounded_forward.py`). The registered
+name keeps its first wording, which saved pipelines' configs carry."""
 import os
 from functools import wraps
 from typing import Any, Callable, Optional, Tuple
@@ -14,6 +16,7 @@ from spacy_transformers import Transformer
 from thinc.api import Model, NumpyOps
 
 from ..util import cpu_features
+from .bounded_forward import bound_windows_per_forward
 
 NATIVE_BF16_FLAGS = ("avx512_bf16", "amx_bf16")
 ONEDNN_CACHE_ENV = "ONEDNN_PRIMITIVE_CACHE_CAPACITY"
@@ -26,11 +29,14 @@ def cpu_has_native_bf16() -> bool:
 
 @registry.callbacks("spacy_kogner.cpu_bf16_inference.v1")
 def create_cpu_bf16_inference(
-    enabled: bool = True, onednn_cache_capacity: Optional[int] = 8
+    enabled: bool = True, onednn_cache_capacity: Optional[int] = 8, max_windows_per_forward: Optional[int] = 128
 ) -> Callable[[Language], Language]:
     """An `[nlp.after_pipeline_creation]` callback: transformer pipes predict under
     torch.autocast("cpu", bfloat16) when the pipeline runs on a CPU with native
-    bf16; training (`update`) stays float32 and other machines are unchanged.
+    bf16 (`enabled`); training (`update`) stays float32 and other machines are unchanged.
+    `max_windows_per_forward` bounds the windows one transformer forward pass
+    predicts (None: all windows of a batch at once, spacy-transformers' way), which
+    bounds the memory a long document takes.
     `onednn_cache_capacity` bounds oneDNN's primitive cache (default 1024 kernels,
     hundreds of MB when every batch has a new shape) unless the environment sets
     ONEDNN_PRIMITIVE_CACHE_CAPACITY; oneDNN reads it when the process creates its
@@ -38,14 +44,19 @@ def create_cpu_bf16_inference(
 
     if onednn_cache_capacity is not None and onednn_cache_capacity < 0:
         raise ValueError(f"onednn_cache_capacity must be >= 0 or None, got {onednn_cache_capacity}")
+    if max_windows_per_forward is not None and max_windows_per_forward < 1:
+        raise ValueError(f"max_windows_per_forward must be >= 1 or None, got {max_windows_per_forward}")
 
     def apply(nlp: Language) -> Language:
         if onednn_cache_capacity is not None:
             os.environ.setdefault(ONEDNN_CACHE_ENV, str(onednn_cache_capacity))
-        if enabled and cpu_has_native_bf16():
-            for _, pipe in nlp.pipeline:
-                if isinstance(pipe, Transformer):
+        bf16 = enabled and cpu_has_native_bf16()
+        for _, pipe in nlp.pipeline:
+            if isinstance(pipe, Transformer):
+                if bf16:
                     enable_bf16_inference(pipe)
+                if max_windows_per_forward is not None:
+                    bound_windows_per_forward(pipe, max_windows_per_forward)
         return nlp
 
     return apply

@@ -75,6 +75,7 @@ def test_callback_in_the_config_survives_loading_the_weights(trained_dir, tmp_pa
     trf = nlp.get_pipe("transformer")
     assert hasattr(trf.predict, "__wrapped__")
     assert hasattr(trf.model.layers[0].attrs["convert_outputs"], "__wrapped__")
+    assert hasattr(trf.model.layers[0].shims[0].predict, "__wrapped__")  # the window bound, on by default
     doc = nlp("Naloxone reverses the antihypertensive effect of clonidine .")
     assert [(e.text, e.label_) for e in doc.ents] == [("Naloxone", "Chemical"), ("clonidine", "Chemical")]
 
