@@ -1,8 +1,17 @@
+import tempfile
+
 import pytest
 import torch
 from torch_geometric.nn import RGCNConv
 
 from spacy_kogner.ml.gnn import GatedRGCN, PresentRelationsRGCNConv
+
+
+@pytest.fixture(autouse=True)
+def rendered_modules_in_tmp_path(tmp_path, monkeypatch):
+    """torch-geometric renders plain RGCNConv's propagate into a module file in the
+    temp folder; the reference layers of these tests leave it under tmp_path."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
 
 
 def graph(n_nodes, n_edges, relations):
