@@ -1,9 +1,12 @@
 """Tokenizers registered for configs: spaCy's English tokenizer that also splits
-at invisible format and control characters, and scispaCy's biomedical tokenizer."""
+at invisible format and control characters and names a lone surrogate in its
+input, and scispaCy's biomedical tokenizer."""
+import re
 from typing import Callable
 
 from spacy.language import Language
 from spacy.tokenizer import Tokenizer
+from spacy.tokens import Doc
 from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex, registry
 
 # invisible characters, as regex ranges: format characters (soft hyphen, zero-width spaces and
@@ -16,6 +19,21 @@ INVISIBLE_CHARS = (
 )
 INVISIBLE_RUN = f"[{INVISIBLE_CHARS}]+"
 INVISIBLE_CHAR_INFIXES = (INVISIBLE_RUN, f"(?<=[{INVISIBLE_CHARS}])[-\u2010-\u2015]")
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+class UnicodeCheckedTokenizer(Tokenizer):
+    """spaCy's Tokenizer that refuses a text holding a lone surrogate (a JSON escape
+    such as "\\ud800" can make one) with a message saying where; spaCy itself fails
+    on it later, while hashing a token, naming neither the text nor the place."""
+
+    def __call__(self, text: str) -> Doc:
+        surrogate = LONE_SURROGATE.search(text)
+        if surrogate is not None:
+            start = surrogate.start()
+            raise ValueError(f"the text holds a lone surrogate ({surrogate.group()!r} at character {start}, after "
+                             f"{text[max(0, start - 30):start]!r}), which is not Unicode text")
+        return super().__call__(text)
 
 
 @registry.tokenizers("spacy_kogner.Tokenizer.v1")
@@ -23,15 +41,20 @@ def create_tokenizer() -> Callable[[Language], Tokenizer]:
     """spaCy's tokenizer for the language, which also splits at invisible format
     and control characters (inside a word, or before or after it) and at a
     hyphen after one, so that a name next to one is a token of its own (the KG
-    lookup ignores the characters themselves)."""
+    lookup ignores the characters themselves); a text holding a lone surrogate
+    is a ValueError that says where."""
 
     def make_tokenizer(nlp: Language) -> Tokenizer:
-        tokenizer = registry.tokenizers.get("spacy.Tokenizer.v1")()(nlp)
-        defaults = nlp.Defaults
-        tokenizer.prefix_search = compile_prefix_regex([INVISIBLE_RUN, *(defaults.prefixes or ())]).search
-        tokenizer.suffix_search = compile_suffix_regex([INVISIBLE_RUN, *(defaults.suffixes or ())]).search
-        tokenizer.infix_finditer = compile_infix_regex([*(defaults.infixes or ()), *INVISIBLE_CHAR_INFIXES]).finditer
-        return tokenizer
+        defaults = nlp.Defaults  # spaCy's create_tokenizer, with the invisible characters added
+        return UnicodeCheckedTokenizer(
+            nlp.vocab,
+            rules=defaults.tokenizer_exceptions,
+            prefix_search=compile_prefix_regex([INVISIBLE_RUN, *(defaults.prefixes or ())]).search,
+            suffix_search=compile_suffix_regex([INVISIBLE_RUN, *(defaults.suffixes or ())]).search,
+            infix_finditer=compile_infix_regex([*(defaults.infixes or ()), *INVISIBLE_CHAR_INFIXES]).finditer,
+            token_match=defaults.token_match,
+            url_match=defaults.url_match,
+        )
 
     return make_tokenizer
 

@@ -41,6 +41,19 @@ def test_the_default_tokenizer_splits_at_control_characters(tmp_path):
     assert [t.text for t in spacy.load(tmp_path / "p")("a\u200bb")] == ["a", "\u200b", "b"]
 
 
+def test_the_default_tokenizer_says_where_a_lone_surrogate_is(tmp_path):
+    import pytest
+
+    nlp = spacy.blank("en", config={"nlp": {"tokenizer": {"@tokenizers": "spacy_kogner.Tokenizer.v1"}}})
+    nlp.to_disk(tmp_path / "p")
+    for pipeline in (nlp, spacy.load(tmp_path / "p")):
+        with pytest.raises(ValueError, match=r"lone surrogate \('\\udc9f' at character 9, after 'Cisplatin'\)"):
+            pipeline("Cisplatin\udc9f-induced")
+        with pytest.raises(ValueError, match="lone surrogate"):
+            list(pipeline.pipe(["fine", "x \ud800"]))
+        assert [t.text for t in pipeline("Cisplatin \U0001d6fc")] == ["Cisplatin", "\U0001d6fc"]  # an astral character is fine
+
+
 def test_kg_lookup_sees_a_name_split_by_invisible_characters():
     from spacy_kogner.kg import KGTable
     from tests.util import TINY_KG
