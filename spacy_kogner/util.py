@@ -1,10 +1,12 @@
 """Helpers every layer may use: files written atomically, md5 of files, a text
-file's lines with the ones that are not UTF-8 named, a numpy helper for
+file's lines with the ones that are not UTF-8 named, where a string holds a
+surrogate (no Unicode text does), a numpy helper for
 concatenated integer ranges, the CPU's features, and the user_data key of the
 labels a doc's corpus annotates."""
 import gzip
 import hashlib
 import os
+import re
 import shutil
 from contextlib import contextmanager
 from functools import lru_cache
@@ -25,6 +27,16 @@ def md5_of(path: Path) -> str:
     return digest.hexdigest()
 
 
+SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def first_surrogate(text: str) -> Optional[int]:
+    """The index of the first surrogate code point in `text` (a lone one from a JSON
+    escape, or a byte kept by the surrogateescape error handler), else None."""
+    found = SURROGATE.search(text)
+    return None if found is None else found.start()
+
+
 def utf8_lines(path: Path) -> Iterator[Tuple[int, str, Optional[str]]]:
     """(line number, line with its line ending, None) for each line of a text file;
     for a line that is not UTF-8 the third item says why, and reading goes on
@@ -33,13 +45,11 @@ def utf8_lines(path: Path) -> Iterator[Tuple[int, str, Optional[str]]]:
     opener = gzip.open if Path(path).suffix == ".gz" else open
     with opener(path, "rt", encoding="utf8", errors="surrogateescape", newline="") as file:
         for number, line in enumerate(file, 1):
-            try:
-                line.encode("utf8")
-            except UnicodeEncodeError as err:
-                byte = ord(line[err.start]) - 0xDC00
-                yield number, line, f"not UTF-8 text (byte 0x{byte:02x} at character {err.start} of the line)"
-                continue
-            yield number, line, None
+            at = first_surrogate(line)
+            if at is None:
+                yield number, line, None
+            else:
+                yield number, line, f"not UTF-8 text (byte 0x{ord(line[at]) - 0xDC00:02x} at character {at} of the line)"
 
 
 @contextmanager

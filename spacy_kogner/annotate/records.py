@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Dict, Iterable, Iterator, List, Sequence, Union
 
 from ..corpus.pubtator import PubTatorFormatError, document_text, iter_pubtator
-from ..util import utf8_lines
+from ..util import first_surrogate, utf8_lines
 
 FORMATS = ("txt", "lines", "jsonl", "pubtator", "bioc-xml", "bioc-json", "parquet")
 
@@ -115,11 +115,10 @@ def _unicode_checked(item: Union[Record, BadRecord]) -> Union[Record, BadRecord]
     write one) as a BadRecord: that is not Unicode text, and no output format can hold it."""
     if isinstance(item, Record):
         for name, value in (("text", item.text), ("id", item.id)):
-            try:
-                value.encode("utf8")
-            except UnicodeEncodeError as err:
-                return BadRecord(item.source, f"the {name} holds a lone surrogate ({value[err.start]!r} at character "
-                                              f"{err.start}), which is not Unicode text")
+            at = first_surrogate(value)
+            if at is not None:
+                return BadRecord(item.source, f"the {name} holds a lone surrogate ({value[at]!r} at character "
+                                              f"{at}), which is not Unicode text")
     return item
 
 

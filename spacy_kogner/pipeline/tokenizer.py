@@ -1,13 +1,14 @@
 """Tokenizers registered for configs: spaCy's English tokenizer that also splits
 at invisible format and control characters and names a lone surrogate in its
 input, and scispaCy's biomedical tokenizer."""
-import re
 from typing import Callable
 
 from spacy.language import Language
 from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
 from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex, registry
+
+from ..util import first_surrogate
 
 # invisible characters, as regex ranges: format characters (soft hyphen, zero-width spaces and
 # joiners, word joiner, BOM), which text copied from PDFs hides inside names ("Cisplatin\u200b-induced"),
@@ -19,7 +20,6 @@ INVISIBLE_CHARS = (
 )
 INVISIBLE_RUN = f"[{INVISIBLE_CHARS}]+"
 INVISIBLE_CHAR_INFIXES = (INVISIBLE_RUN, f"(?<=[{INVISIBLE_CHARS}])[-\u2010-\u2015]")
-LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class UnicodeCheckedTokenizer(Tokenizer):
@@ -28,11 +28,10 @@ class UnicodeCheckedTokenizer(Tokenizer):
     on it later, while hashing a token, naming neither the text nor the place."""
 
     def __call__(self, text: str) -> Doc:
-        surrogate = LONE_SURROGATE.search(text)
-        if surrogate is not None:
-            start = surrogate.start()
-            raise ValueError(f"the text holds a lone surrogate ({surrogate.group()!r} at character {start}, after "
-                             f"{text[max(0, start - 30):start]!r}), which is not Unicode text")
+        at = first_surrogate(text)
+        if at is not None:
+            raise ValueError(f"the text holds a lone surrogate ({text[at]!r} at character {at}, after "
+                             f"{text[max(0, at - 30):at]!r}), which is not Unicode text")
         return super().__call__(text)
 
 
