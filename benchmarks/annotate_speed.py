@@ -1,6 +1,7 @@
 """Speed and memory of `annotate` (issue 22): words/s of the local backend
-against bare `nlp.pipe` on the same texts, of the Ray backend with 1 and 2
-actors, peak RSS of the `annotate` command on 1x and 10x inputs, and on one
+against bare `nlp.pipe` on the same texts, of `nlp.pipe` with one worker
+process per core under each multiprocessing start method, of the Ray backend
+with 1 and 2 actors, peak RSS of the `annotate` command on 1x and 10x inputs, and on one
 long document (the texts joined) cut at `--max-chars` and whole. Writes a
 results file that `benchmark.py report` shows, with a PubMed sizing table.
 
@@ -9,6 +10,7 @@ results file that `benchmark.py report` shows, with a PubMed sizing table.
 """
 import argparse
 import json
+import multiprocessing
 import os
 import shlex
 import subprocess
@@ -43,6 +45,32 @@ def annotate_rate(nlp, model: str, corpus: Path, batch_size: int) -> Dict[str, f
         report = annotate(nlp, model, [corpus], Path(out) / "out", AnnotateOptions(batch_size=batch_size))
         seconds = time.perf_counter() - start
     return {"words": report.words, "seconds": round(seconds, 2), "words_per_s": round(report.words / seconds)}
+
+
+def entity_lists(docs) -> List[List[tuple]]:
+    """Each doc's entities as (start, end, label, kb_id)."""
+    return [[(e.start_char, e.end_char, e.label_, e.kb_id_) for e in doc.ents] for doc in docs]
+
+
+def worker_rates(nlp, texts: List[str], batch_size: int, n_process: int, methods: List[str]) -> List[Dict[str, Any]]:
+    """nlp.pipe with `n_process` workers under each start method: words/s with starting the workers included
+    (by spawn or forkserver each worker imports the libraries and unpickles the pipeline), and whether every
+    doc gets the entities one process gives it."""
+    reference = entity_lists(nlp.pipe(texts, batch_size=batch_size))
+    runs = []
+    for method in methods:
+        before = multiprocessing.get_start_method(allow_none=True)
+        multiprocessing.set_start_method(method, force=True)
+        try:
+            start = time.perf_counter()
+            docs = list(nlp.pipe(texts, batch_size=batch_size, n_process=n_process))
+            seconds = time.perf_counter() - start
+        finally:
+            multiprocessing.set_start_method(before, force=True)
+        words = sum(len(doc) for doc in docs)
+        runs.append({"start_method": method, "n_process": n_process, "words": words, "seconds": round(seconds, 2),
+                     "words_per_s": round(words / seconds), "same_entities": entity_lists(docs) == reference})
+    return runs
 
 
 def ray_rate(model: str, corpus: Path, batch_size: int, actors: int, cpus_per_actor: float) -> Dict[str, Any]:
@@ -113,6 +141,9 @@ def main(argv=None) -> Dict[str, Any]:
     parser.add_argument("--repeats", type=int, default=2, help="timed passes of pipe and annotate (best kept)")
     parser.add_argument("--rss-docs", type=int, default=100, help="documents of the 1x input of the RSS check")
     parser.add_argument("--no-ray", action="store_true", help="leave out the Ray backend")
+    parser.add_argument("--start-methods", default="fork,spawn,forkserver",
+                        help="multiprocessing start methods of the nlp.pipe(n_process) runs (those this platform has)")
+    parser.add_argument("--n-process", type=int, default=os.cpu_count() or 1, help="workers of those runs")
     parser.add_argument("--long-chars", type=int, default=500_000,
                         help="characters of the long document (at most the pipeline's max_length)")
     parser.add_argument("--long-max-chars", type=int, default=AnnotateOptions.max_chars,
@@ -137,6 +168,8 @@ def main(argv=None) -> Dict[str, Any]:
         "annotate_to_pipe": round(best_local["words_per_s"] / best_pipe["words_per_s"], 3),
         "passes": {"nlp_pipe": [r["words_per_s"] for r in pipe], "annotate": [r["words_per_s"] for r in local]},
     }
+    methods = [m for m in args.start_methods.split(",") if m in multiprocessing.get_all_start_methods()]
+    record["worker_processes"] = worker_rates(nlp, texts, args.batch_size, args.n_process, methods)
     del nlp
     if not args.no_ray:
         cores = os.cpu_count() or 1

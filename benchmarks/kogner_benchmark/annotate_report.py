@@ -33,6 +33,10 @@ def render_annotate(record: Optional[Dict[str, Any]]) -> List[str]:
              "| run | words/s | seconds |", "|---|---|---|",
              f"| bare `nlp.pipe` | {pipe['words_per_s']} | {pipe['seconds']} |",
              f"| `annotate` (local backend, JSONL shards) | {local['words_per_s']} | {local['seconds']} |"]
+    for run in record.get("worker_processes", []):  # records made before these runs have none
+        same = "" if run["same_entities"] else " (entities differ from one process's)"
+        lines.append(f"| `nlp.pipe(n_process={run['n_process']})`, start method {run['start_method']} (workers' start "
+                     f"included){same} | {run['words_per_s']} | {run['seconds']} |")
     for run in record.get("ray", []):
         lines.append(f"| `annotate --backend ray`, {run['actors']} actor(s) x {run['cpus_per_actor']:g} CPU "
                      f"(actor start and pipeline load included) | {run['words_per_s']} | {run['seconds']} |")

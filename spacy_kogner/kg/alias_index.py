@@ -94,6 +94,10 @@ class AliasIndex:
                 arrays[name] = np.frombuffer(msg[name], dtype=dtype)
         return cls(keys=bytes(msg["keys"]), **arrays)
 
+    def __reduce__(self):
+        # preshed maps do not pickle; the index rebuilds from its own bytes
+        return (AliasIndex.from_bytes, (self.to_bytes(),))
+
     def has_poly_hashes(self, hashes: np.ndarray) -> np.ndarray:
         """Which of these polynomial hashes (uint64) are those of alias keys: a
         bit table of their top bits first, then the sorted hashes."""

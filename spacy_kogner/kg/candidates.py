@@ -11,7 +11,7 @@ swappable in the component config as spaCy's EntityLinker swaps `get_candidates`
 
 The character n-gram index (`char_ngrams.py`) is built from the table the
 first time a mention has no exact candidate and kept for the table's lifetime."""
-from typing import Callable, Dict, List, Sequence
+from typing import Callable, Dict, List, Optional, Sequence
 
 from spacy.util import registry
 
@@ -22,32 +22,49 @@ from .table import KGTable
 CandidateGenerator = Callable[[KGTable, Sequence[str], str], List[Candidate]]
 
 
+def exact_alias_candidates(kg: KGTable, words: Sequence[str], label: str) -> List[Candidate]:
+    """Entities of the label's type whose alias is the mention's text, in rank order."""
+    return [(row, 1.0) for row in kg.candidates(words) if kg.type_of(row) == label]
+
+
 @registry.misc("spacy_kogner.ExactAliasCandidates.v1")
 def create_exact_alias_candidates() -> CandidateGenerator:
     """Entities of the label's type whose alias is the mention's text."""
-    def get_candidates(kg: KGTable, words: Sequence[str], label: str) -> List[Candidate]:
-        return [(row, 1.0) for row in kg.candidates(words) if kg.type_of(row) == label]
+    return exact_alias_candidates
 
-    return get_candidates
+
+class CharNgramCandidates:
+    """Exact alias candidates, else the `top_k` entities of the label's type with
+    the aliases nearest to the mention by character 3-gram TF-IDF cosine. A class
+    rather than a closure so that a pipeline holding it pickles (`nlp.pipe` with
+    `n_process` > 1 under the spawn or forkserver start method); the n-gram index
+    of the last table seen is rebuilt, not pickled."""
+
+    def __init__(self, top_k: int):
+        self.top_k = top_k
+        self._index: Optional[CharNgramIndex] = None
+        self._indexed_table: Optional[KGTable] = None
+
+    def __call__(self, kg: KGTable, words: Sequence[str], label: str) -> List[Candidate]:
+        found = exact_alias_candidates(kg, words, label)
+        if found:
+            return found
+        key = fold_plural("".join(normalize_tokens(words)))
+        if not key:
+            return []
+        if self._index is None or self._indexed_table is not kg:  # one table at a time
+            self._index, self._indexed_table = CharNgramIndex(kg), kg
+        return self._index.nearest(key, label, self.top_k)
+
+    def __getstate__(self) -> Dict[str, int]:
+        return {"top_k": self.top_k}
+
+    def __setstate__(self, state: Dict[str, int]) -> None:
+        self.__init__(state["top_k"])
 
 
 @registry.misc("spacy_kogner.CharNgramCandidates.v1")
 def create_char_ngram_candidates(top_k: int = 5) -> CandidateGenerator:
     """Exact alias candidates, else the `top_k` entities of the label's type with
     the aliases nearest to the mention by character 3-gram TF-IDF cosine."""
-    exact = create_exact_alias_candidates()
-    indexes: Dict[int, CharNgramIndex] = {}
-
-    def get_candidates(kg: KGTable, words: Sequence[str], label: str) -> List[Candidate]:
-        found = exact(kg, words, label)
-        if found:
-            return found
-        key = fold_plural("".join(normalize_tokens(words)))
-        if not key:
-            return []
-        if id(kg) not in indexes:
-            indexes.clear()  # one table at a time
-            indexes[id(kg)] = CharNgramIndex(kg)
-        return indexes[id(kg)].nearest(key, label, top_k)
-
-    return get_candidates
+    return CharNgramCandidates(top_k)

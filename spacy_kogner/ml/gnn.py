@@ -1,5 +1,6 @@
 """The graph network: torch-geometric R-GCN layers with gated fusion, wrapped
 for Thinc. Weights are serialized with safetensors (no pickle)."""
+import multiprocessing
 import os
 from typing import Any, Callable, Tuple
 
@@ -59,6 +60,15 @@ class GatedRGCN(torch.nn.Module):
             hidden = norm(hidden + self.dropout(message))
         gate = torch.sigmoid(self.gate(torch.cat([x, hidden], dim=-1)))
         return x + gate * (hidden - x)
+
+    def __setstate__(self, state: dict) -> None:
+        super().__setstate__(state)
+        # unpickled in a process that multiprocessing started by spawn or forkserver
+        # (`nlp.pipe(..., n_process=2)`): one torch thread per worker, as forked
+        # workers get. Its bootstrap has named the process by now; parent_process()
+        # is set only after the start arguments are unpickled.
+        if multiprocessing.current_process().name != "MainProcess":
+            torch.set_num_threads(1)
 
 
 GraphInputs = Tuple[Floats2d, Ints2d, Ints1d]

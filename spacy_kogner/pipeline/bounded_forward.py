@@ -4,7 +4,6 @@ transformer in one call, so a long document (hundreds of windows for a
 full-text article) is one batch whose attention activations grow with its
 length. At inference the windows go through in slices and the outputs are
 concatenated; training (`begin_update`) is unchanged."""
-from functools import wraps
 from typing import Any, List
 
 import torch
@@ -18,17 +17,24 @@ def bound_windows_per_forward(pipe: Transformer, max_windows: int) -> None:
     if max_windows < 1:
         raise ValueError(f"max_windows_per_forward must be >= 1, got {max_windows}")
     shim = pipe.model.layers[0].shims[0]  # the HFShim of TransformerModel's HFWrapper; it outlives from_disk
-    predict = shim.predict
+    shim.predict = PredictInSlices(shim, max_windows)
 
-    @wraps(predict)
-    def predict_in_slices(inputs: ArgsKwargs) -> Any:
+
+class PredictInSlices:
+    """A transformer shim's `predict` over at most `max_windows` windows per call
+    (a class rather than a closure, so the pipeline pickles)."""
+
+    def __init__(self, shim: Any, max_windows: int):
+        self.shim = shim
+        self.max_windows = max_windows
+
+    def __call__(self, inputs: ArgsKwargs) -> Any:
+        predict = type(self.shim).predict
         n_windows = len(inputs.kwargs["input_ids"])
-        if n_windows <= max_windows:
-            return predict(inputs)
-        return concatenated([predict(window_slice(inputs, start, start + max_windows))
-                             for start in range(0, n_windows, max_windows)])
-
-    shim.predict = predict_in_slices
+        if n_windows <= self.max_windows:
+            return predict(self.shim, inputs)
+        return concatenated([predict(self.shim, window_slice(inputs, start, start + self.max_windows))
+                             for start in range(0, n_windows, self.max_windows)])
 
 
 def window_slice(inputs: ArgsKwargs, start: int, end: int) -> ArgsKwargs:

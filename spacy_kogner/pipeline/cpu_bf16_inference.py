@@ -6,7 +6,6 @@ of documents has a new padded shape) and, on every device, a bounded number of
 windows per transformer forward pass (`bounded_forward.py`). The registered
 name keeps its first wording, which saved pipelines' configs carry."""
 import os
-from functools import wraps
 from typing import Any, Callable, Optional, Tuple
 
 import torch
@@ -65,29 +64,37 @@ def create_cpu_bf16_inference(
 def enable_bf16_inference(pipe: Transformer) -> None:
     """Make `pipe.predict` autocast to bfloat16 on the CPU, with the transformer's
     outputs cast back to float32 for the layers that read them."""
-    predict = pipe.predict
-
-    @wraps(predict)
-    def predict_bf16(docs):
-        if not isinstance(pipe.model.ops, NumpyOps):  # on a GPU: thinc's mixed_precision applies
-            return predict(docs)
-        with torch.autocast("cpu", dtype=torch.bfloat16):
-            return predict(docs)
-
-    pipe.predict = predict_bf16
+    pipe.predict = BF16Predict(pipe)
     wrapper = pipe.model.layers[0]  # the HFWrapper of TransformerModel
-    wrapper.attrs["convert_outputs"] = float32_outputs(wrapper.attrs["convert_outputs"])
+    if not isinstance(wrapper.attrs["convert_outputs"], Float32Outputs):
+        wrapper.attrs["convert_outputs"] = Float32Outputs(wrapper.attrs["convert_outputs"])
 
 
-def float32_outputs(convert_outputs: Callable) -> Callable:
+# The wrappers are classes rather than closures so that the pipeline still
+# pickles (`nlp.pipe` with n_process > 1 under the spawn or forkserver start method).
+class BF16Predict:
+    """A transformer pipe's `predict` under torch.autocast("cpu", bfloat16)."""
+
+    def __init__(self, pipe: Transformer):
+        self.pipe = pipe
+
+    def __call__(self, docs):
+        predict = type(self.pipe).predict
+        if not isinstance(self.pipe.model.ops, NumpyOps):  # on a GPU: thinc's mixed_precision applies
+            return predict(self.pipe, docs)
+        with torch.autocast("cpu", dtype=torch.bfloat16):
+            return predict(self.pipe, docs)
+
+
+class Float32Outputs:
     """A thinc convert_outputs that casts bfloat16 tensors of the model output to float32 first."""
 
-    @wraps(convert_outputs)
-    def convert(model: Model, inputs_outputs: Tuple[Any, Any], is_train: bool):
+    def __init__(self, convert_outputs: Callable):
+        self.convert_outputs = convert_outputs
+
+    def __call__(self, model: Model, inputs_outputs: Tuple[Any, Any], is_train: bool):
         inputs, output = inputs_outputs
         for key, value in list(output.items()):
             if isinstance(value, torch.Tensor) and value.dtype == torch.bfloat16:
                 output[key] = value.float()
-        return convert_outputs(model, (inputs, output), is_train)
-
-    return convert
+        return self.convert_outputs(model, (inputs, output), is_train)

@@ -1,3 +1,5 @@
+import pickle
+
 import numpy as np
 import pytest
 from spacy.strings import hash_string
@@ -19,6 +21,13 @@ def test_lookup_round_trip_and_order():
     again = AliasIndex.from_bytes(index.to_bytes())
     assert again == index and again.get("tnf-α") == (0, 5)
     assert again.to_bytes() == index.to_bytes()
+
+
+def test_index_pickles_through_its_bytes():
+    index = AliasIndex.from_dict({"naloxone": (3,), "tnf-α": (0, 5)})
+    again = pickle.loads(pickle.dumps(index))
+    assert again == index and again.get("tnf-α") == (0, 5) and again.get("lithium") == ()
+    assert again.has_poly_hashes(index.poly_hashes).all()
 
 
 def test_empty_index():

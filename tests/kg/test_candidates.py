@@ -1,3 +1,5 @@
+import pickle
+
 import numpy as np
 from spacy.util import registry
 
@@ -30,3 +32,14 @@ def test_char_ngram_candidates_find_unseen_variants_of_the_label():
     assert renal[0][0] == kg.index_of("MESH:D051437")
     assert get(kg, ["…"], "Disease") == [] and get(kg, [], "Chemical") == []
     assert len(get(kg, ["is", "chem"], "Chemical")) <= 2
+
+
+def test_candidate_generators_pickle_without_their_index():
+    kg = table()
+    get = registry.misc.get("spacy_kogner.CharNgramCandidates.v1")(top_k=2)
+    found = get(kg, ["ischemic"], "Disease")  # builds the n-gram index
+    data = pickle.dumps(get)
+    assert len(data) < 200  # the index is rebuilt, not carried
+    assert pickle.loads(data)(kg, ["ischemic"], "Disease") == found
+    exact = pickle.loads(pickle.dumps(registry.misc.get("spacy_kogner.ExactAliasCandidates.v1")()))
+    assert exact(kg, ["Cisplatin"], "Chemical") == [(2, 1.0)]

@@ -1,3 +1,5 @@
+import multiprocessing
+import pickle
 import tempfile
 
 import pytest
@@ -61,3 +63,15 @@ def test_building_and_running_the_graph_network_writes_no_temp_files(tmp_path):
     assert out.returncode == 0, out.stderr
     # torch-geometric's import makes torch's (empty, per-user) inductor cache folder; no module files
     assert [path.name for path in tmp_path.rglob("*.py")] == []
+
+
+def test_unpickled_in_a_worker_process_it_uses_one_torch_thread(monkeypatch):
+    network = GatedRGCN(width=4, depth=1, n_relations=2, dropout=0.0)
+    data = pickle.dumps(network)
+    threads = []
+    monkeypatch.setattr(torch, "set_num_threads", threads.append)
+    again = pickle.loads(data)  # in the main process: torch's threads are left alone
+    assert threads == [] and torch.equal(again.gate.weight, network.gate.weight)
+    monkeypatch.setattr(multiprocessing.current_process(), "name", "SpawnProcess-1")  # as spawn's bootstrap names it
+    pickle.loads(data)
+    assert threads == [1]

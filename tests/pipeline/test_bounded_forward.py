@@ -1,30 +1,34 @@
+from collections import defaultdict
+
 import numpy as np
 import pytest
 import spacy
 import torch
 from spacy.training import Example
+from spacy_transformers.layers.hf_shim import HFShim
 from transformers.modeling_outputs import BaseModelOutput
 
-from spacy_kogner.pipeline.bounded_forward import bound_windows_per_forward, concatenated
+from spacy_kogner.pipeline.bounded_forward import PredictInSlices, bound_windows_per_forward, concatenated
 from spacy_kogner.pipeline.cpu_bf16_inference import create_cpu_bf16_inference
 from tests.util import TRAIN_DATA, ents_of
 
 LONG_TEXT = "Lithium carbonate induced nephrogenic diabetes insipidus . " * 90
 
 
-def windows_per_call(shim):
-    """Wrap the shim's predict to record how many windows each call gets."""
-    sizes, predict = [], shim.predict
+@pytest.fixture
+def windows_per_call(monkeypatch):
+    """Record how many windows each HFShim.predict call gets, per shim."""
+    calls, predict = defaultdict(list), HFShim.predict
 
-    def recording(inputs):
-        sizes.append(len(inputs.kwargs["input_ids"]))
-        return predict(inputs)
+    def recording(shim, inputs):
+        calls[id(shim)].append(len(inputs.kwargs["input_ids"]))
+        return predict(shim, inputs)
 
-    shim.predict = recording
-    return sizes
+    monkeypatch.setattr(HFShim, "predict", recording)
+    return lambda shim: calls[id(shim)]
 
 
-def test_slices_give_the_outputs_of_one_forward_pass(trained_dir):
+def test_slices_give_the_outputs_of_one_forward_pass(trained_dir, windows_per_call):
     texts = [LONG_TEXT, *(text for text, _ in TRAIN_DATA)]
     whole, sliced = spacy.load(trained_dir), spacy.load(trained_dir)
     whole_calls = windows_per_call(whole.get_pipe("transformer").model.layers[0].shims[0])
@@ -56,10 +60,10 @@ def test_concatenated_joins_tensors_and_per_layer_tuples():
         concatenated([{"extra": 1}, {"extra": 2}])
 
 
-def test_the_callback_bounds_the_windows_unless_told_not_to(trained_dir):
+def test_the_callback_bounds_the_windows_unless_told_not_to(trained_dir, windows_per_call):
     nlp = spacy.load(trained_dir)
     create_cpu_bf16_inference(enabled=False, max_windows_per_forward=None)(nlp)
-    assert not hasattr(nlp.get_pipe("transformer").model.layers[0].shims[0].predict, "__wrapped__")
+    assert not isinstance(nlp.get_pipe("transformer").model.layers[0].shims[0].predict, PredictInSlices)
     sizes = windows_per_call(nlp.get_pipe("transformer").model.layers[0].shims[0])
     create_cpu_bf16_inference(enabled=False, max_windows_per_forward=4)(nlp)
     nlp(LONG_TEXT)

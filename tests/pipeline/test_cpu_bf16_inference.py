@@ -2,6 +2,7 @@ import numpy as np
 import pytest
 
 from spacy_kogner import util
+from spacy_kogner.pipeline.bounded_forward import PredictInSlices
 from spacy_kogner.pipeline import cpu_bf16_inference as inference
 from spacy_kogner.pipeline.cpu_bf16_inference import ONEDNN_CACHE_ENV, cpu_has_native_bf16, create_cpu_bf16_inference
 
@@ -40,7 +41,7 @@ def test_bf16_inference_keeps_float32_outputs_and_training(trained_dir, monkeypa
     before = [(e.start, e.end, e.label_) for e in nlp(text).ents]
     create_cpu_bf16_inference()(nlp)
     trf = nlp.get_pipe("transformer")
-    assert (trf.predict.__name__ == "predict") and (hasattr(trf.predict, "__wrapped__") is native)
+    assert isinstance(trf.predict, inference.BF16Predict) is native
     doc = nlp(text)
     assert all(t.dtype == np.float32 for t in doc._.trf_data.tensors)
     assert [(e.start, e.end, e.label_) for e in doc.ents] == before  # the overfitted tiny model agrees
@@ -56,7 +57,7 @@ def test_disabled_callback_changes_nothing(trained_dir, monkeypatch):
     monkeypatch.setattr(inference, "cpu_has_native_bf16", lambda: True)
     nlp = spacy.load(trained_dir)
     create_cpu_bf16_inference(enabled=False)(nlp)
-    assert not hasattr(nlp.get_pipe("transformer").predict, "__wrapped__")
+    assert not isinstance(nlp.get_pipe("transformer").predict, inference.BF16Predict)
 
 
 def test_callback_in_the_config_survives_loading_the_weights(trained_dir, tmp_path, monkeypatch):
@@ -73,9 +74,9 @@ def test_callback_in_the_config_survives_loading_the_weights(trained_dir, tmp_pa
     config.to_disk(path / "config.cfg")
     nlp = spacy.load(path)
     trf = nlp.get_pipe("transformer")
-    assert hasattr(trf.predict, "__wrapped__")
-    assert hasattr(trf.model.layers[0].attrs["convert_outputs"], "__wrapped__")
-    assert hasattr(trf.model.layers[0].shims[0].predict, "__wrapped__")  # the window bound, on by default
+    assert isinstance(trf.predict, inference.BF16Predict)
+    assert isinstance(trf.model.layers[0].attrs["convert_outputs"], inference.Float32Outputs)
+    assert isinstance(trf.model.layers[0].shims[0].predict, PredictInSlices)  # the window bound, on by default
     doc = nlp("Naloxone reverses the antihypertensive effect of clonidine .")
     assert [(e.text, e.label_) for e in doc.ents] == [("Naloxone", "Chemical"), ("clonidine", "Chemical")]
 

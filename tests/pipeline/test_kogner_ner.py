@@ -1,4 +1,5 @@
 import os
+import pickle
 import shutil
 import subprocess
 import sys
@@ -140,6 +141,30 @@ def test_multiprocess_pipe_matches(trained_nlp):
     single = [ents_of(doc) for doc in trained_nlp.pipe(texts)]
     multi = [ents_of(doc) for doc in trained_nlp.pipe(texts, n_process=2, batch_size=4)]
     assert multi == single
+
+
+@pytest.mark.slow
+def test_pipeline_pickles_so_spawned_workers_run_it(trained_dir, monkeypatch):
+    """`nlp.pipe(n_process=2)` pickles the pipeline when processes start by spawn
+    (macOS, Windows) or forkserver (Linux's default from Python 3.14)."""
+    import multiprocessing
+
+    from spacy_kogner.pipeline import cpu_bf16_inference as inference
+
+    monkeypatch.setattr(inference, "cpu_has_native_bf16", lambda: True)
+    nlp = spacy.load(trained_dir)
+    inference.create_cpu_bf16_inference(max_windows_per_forward=2)(nlp)  # every wrapper the callback installs
+    texts = [t for t, _ in TRAIN_DATA] * 2 + EDGE_TEXTS + [LONG_TEXT]
+    single = [ents_of(doc) for doc in nlp.pipe(texts)]
+    again = pickle.loads(pickle.dumps(nlp))
+    assert [ents_of(doc) for doc in again.pipe(texts)] == single
+    method = multiprocessing.get_start_method(allow_none=True)
+    multiprocessing.set_start_method("spawn", force=True)
+    try:
+        spawned = [ents_of(doc) for doc in nlp.pipe(texts, n_process=2, batch_size=4)]
+    finally:
+        multiprocessing.set_start_method(method, force=True)
+    assert spawned == single
 
 
 @pytest.mark.slow
