@@ -54,13 +54,15 @@ def transformer_precision(nlp: Language) -> Optional[str]:
     from spacy_transformers import Transformer
     from thinc.api import NumpyOps
 
+    from spacy_kogner.pipeline.cpu_bf16_inference import BF16Predict
+
     pipes = [pipe for _, pipe in nlp.pipeline if isinstance(pipe, Transformer)]
     if not pipes:
         return None
     if not isinstance(pipes[0].model.ops, NumpyOps):
         mixed = any(getattr(shim, "_mixed_precision", False) for pipe in pipes for shim in pipe.model.layers[0].shims)
         return "float16 (mixed)" if mixed else "float32"
-    return "bfloat16" if any(hasattr(pipe.predict, "__wrapped__") for pipe in pipes) else "float32"
+    return "bfloat16" if any(isinstance(pipe.predict, BF16Predict) for pipe in pipes) else "float32"
 
 
 def read_examples(nlp: Language, path: Path) -> List[Example]:
