@@ -80,7 +80,7 @@ def register_single_thread_torch_after_fork() -> None:
     intra-op thread pool does not survive fork(), so a forked worker (e.g.
     `nlp.pipe(..., n_process=2)`) would hang in its first parallel op."""
     global _fork_handler_registered
-    if not _fork_handler_registered:
+    if not _fork_handler_registered and hasattr(os, "register_at_fork"):  # Windows has no fork
         os.register_at_fork(after_in_child=lambda: torch.set_num_threads(1))
         _fork_handler_registered = True
 

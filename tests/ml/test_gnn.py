@@ -1,4 +1,5 @@
 import multiprocessing
+import os
 import pickle
 import tempfile
 
@@ -51,7 +52,6 @@ def test_gated_rgcn_uses_present_relations_conv_with_rgcnconv_weights():
 
 
 def test_building_and_running_the_graph_network_writes_no_temp_files(tmp_path):
-    import os
     import subprocess
     import sys
 
@@ -75,3 +75,13 @@ def test_unpickled_in_a_worker_process_it_uses_one_torch_thread(monkeypatch):
     monkeypatch.setattr(multiprocessing.current_process(), "name", "SpawnProcess-1")  # as spawn's bootstrap names it
     pickle.loads(data)
     assert threads == [1]
+
+
+def test_the_graph_network_builds_where_the_os_has_no_fork(monkeypatch):
+    from spacy_kogner.ml import gnn
+
+    monkeypatch.delattr(os, "register_at_fork")  # Windows
+    monkeypatch.setattr(gnn, "_fork_handler_registered", False)
+    model = gnn.build_graph_network(width=4, depth=1, n_relations=2, dropout=0.0)
+    model.initialize()
+    assert not gnn._fork_handler_registered
