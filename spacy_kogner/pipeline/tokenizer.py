@@ -61,7 +61,8 @@ def create_tokenizer() -> Callable[[Language], Tokenizer]:
 @registry.tokenizers("spacy_kogner.SciSpacyTokenizer.v1")
 def create_scispacy_tokenizer() -> Callable[[Language], Tokenizer]:
     """scispaCy's combined rule tokenizer (splits hyphenated chemical names and
-    parenthesised abbreviations the way biomedical corpora do)."""
+    parenthesised abbreviations the way biomedical corpora do); a text holding a
+    lone surrogate is a ValueError that says where."""
 
     def make_tokenizer(nlp: Language) -> Tokenizer:
         from scispacy.custom_tokenizer import combined_rule_tokenizer
@@ -69,6 +70,11 @@ def create_scispacy_tokenizer() -> Callable[[Language], Tokenizer]:
         # combined_rule_tokenizer derives its rules from nlp.tokenizer, which
         # does not exist yet while the Language is being created.
         nlp.tokenizer = registry.tokenizers.get("spacy.Tokenizer.v1")()(nlp)
-        return combined_rule_tokenizer(nlp)
+        scispacy = combined_rule_tokenizer(nlp)
+        return UnicodeCheckedTokenizer(
+            nlp.vocab, rules=scispacy.rules, prefix_search=scispacy.prefix_search,
+            suffix_search=scispacy.suffix_search, infix_finditer=scispacy.infix_finditer,
+            token_match=scispacy.token_match, url_match=scispacy.url_match,
+        )
 
     return make_tokenizer

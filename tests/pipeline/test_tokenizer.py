@@ -1,3 +1,4 @@
+import pytest
 import spacy
 from spacy.util import registry
 
@@ -41,10 +42,9 @@ def test_the_default_tokenizer_splits_at_control_characters(tmp_path):
     assert [t.text for t in spacy.load(tmp_path / "p")("a\u200bb")] == ["a", "\u200b", "b"]
 
 
-def test_the_default_tokenizer_says_where_a_lone_surrogate_is(tmp_path):
-    import pytest
-
-    nlp = spacy.blank("en", config={"nlp": {"tokenizer": {"@tokenizers": "spacy_kogner.Tokenizer.v1"}}})
+@pytest.mark.parametrize("tokenizer", ["spacy_kogner.Tokenizer.v1", "spacy_kogner.SciSpacyTokenizer.v1"])
+def test_the_tokenizers_say_where_a_lone_surrogate_is(tmp_path, tokenizer):
+    nlp = spacy.blank("en", config={"nlp": {"tokenizer": {"@tokenizers": tokenizer}}})
     nlp.to_disk(tmp_path / "p")
     for pipeline in (nlp, spacy.load(tmp_path / "p")):
         with pytest.raises(ValueError, match=r"lone surrogate \('\\udc9f' at character 9, after 'Cisplatin'\)"):
