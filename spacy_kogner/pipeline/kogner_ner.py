@@ -238,7 +238,7 @@ class KoGNERecognizer(TrainablePipe):
             "cfg": load_cfg,
             "vocab": lambda b: self.vocab.from_bytes(b, exclude=exclude),
             "kg": load_kg,
-            "model": lambda b: self._load_model(b),
+            "model": lambda b: self._load_model(b, "<bytes>"),
         }
         util.from_bytes(bytes_data, deserialize, exclude)
         if self.cfg.get("kg") and holder["kg"] is None:
@@ -269,7 +269,7 @@ class KoGNERecognizer(TrainablePipe):
         deserialize = {
             "cfg": load_cfg,
             "vocab": lambda p: self.vocab.from_disk(p, exclude=exclude),
-            "model": lambda p: self._load_model(p.read_bytes()),
+            "model": lambda p: self._load_model(p.read_bytes(), p),
         }
         util.from_disk(path, deserialize, exclude)
         kg_path = path / "kg"
@@ -288,11 +288,11 @@ class KoGNERecognizer(TrainablePipe):
                 )
         self.set_kg(kg)
 
-    def _load_model(self, data: bytes) -> None:
+    def _load_model(self, data: bytes, where: Union[str, Path]) -> None:
         if self.model.has_dim("nO") is not True:
             self.model.set_dim("nO", len(self.tags))
         try:
             self.model.from_bytes(data)
-        except AttributeError as err:
-            raise ValueError(f"{self.name}: could not load the model weights") from err
+        except (AttributeError, KeyError, TypeError, ValueError) as err:  # truncated or not this model's
+            raise ValueError(f"{self.name}: could not load the model weights from {where}: {err}") from err
 

@@ -220,6 +220,16 @@ def test_saved_pipeline_with_missing_or_swapped_kg(trained_dir, tmp_path):
         spacy.load(broken)
 
 
+def test_saved_pipeline_with_corrupt_model_weights_names_the_file(trained_dir, tmp_path):
+    broken = tmp_path / "pipeline"
+    shutil.copytree(trained_dir, broken)
+    weights = broken / "kogner_ner" / "model"
+    for corrupt in (weights.read_bytes()[: weights.stat().st_size // 2], b"not msgpack at all"):
+        weights.write_bytes(corrupt)
+        with pytest.raises(ValueError, match="kogner_ner: could not load the model weights from .*kogner_ner/model: "):
+            spacy.load(broken)
+
+
 def test_saved_pipeline_with_an_older_kg_format_is_refused(trained_dir, tmp_path):
     import json
 
