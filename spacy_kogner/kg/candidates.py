@@ -10,7 +10,8 @@ swappable in the component config as spaCy's EntityLinker swaps `get_candidates`
   linker method, built into the table and offline).
 
 The character n-gram index (`char_ngrams.py`) is built from the table the
-first time a mention has no exact candidate and kept for the table's lifetime."""
+first time a mention has no exact candidate, and kept while the generator is
+given that same table (a pickled generator builds it again)."""
 from typing import Callable, Dict, List, Optional, Sequence
 
 from spacy.util import registry
@@ -37,8 +38,7 @@ class CharNgramCandidates:
     """Exact alias candidates, else the `top_k` entities of the label's type with
     the aliases nearest to the mention by character 3-gram TF-IDF cosine. A class
     rather than a closure so that a pipeline holding it pickles (`nlp.pipe` with
-    `n_process` > 1 under the spawn or forkserver start method); the n-gram index
-    of the last table seen is rebuilt, not pickled."""
+    `n_process` > 1 under the spawn or forkserver start method)."""
 
     def __init__(self, top_k: int):
         self.top_k = top_k
