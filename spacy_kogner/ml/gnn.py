@@ -65,9 +65,10 @@ class GatedRGCN(torch.nn.Module):
         super().__setstate__(state)
         # unpickled in a process that multiprocessing started by spawn or forkserver
         # (`nlp.pipe(..., n_process=2)`): one torch thread per worker, as forked
-        # workers get. Its bootstrap has named the process by now; parent_process()
-        # is set only after the start arguments are unpickled.
-        if multiprocessing.current_process().name != "MainProcess":
+        # workers get, unless OMP_NUM_THREADS says how many (torch read it at import).
+        # Its bootstrap has named the process by now; parent_process() is set only
+        # after the start arguments are unpickled.
+        if multiprocessing.current_process().name != "MainProcess" and "OMP_NUM_THREADS" not in os.environ:
             torch.set_num_threads(1)
 
 

@@ -65,7 +65,7 @@ def test_building_and_running_the_graph_network_writes_no_temp_files(tmp_path):
     assert [path.name for path in tmp_path.rglob("*.py")] == []
 
 
-def test_unpickled_in_a_worker_process_it_uses_one_torch_thread(monkeypatch):
+def test_unpickled_in_a_worker_process_it_uses_one_torch_thread_unless_omp_num_threads_is_set(monkeypatch):
     network = GatedRGCN(width=4, depth=1, n_relations=2, dropout=0.0)
     data = pickle.dumps(network)
     threads = []
@@ -73,6 +73,10 @@ def test_unpickled_in_a_worker_process_it_uses_one_torch_thread(monkeypatch):
     again = pickle.loads(data)  # in the main process: torch's threads are left alone
     assert threads == [] and torch.equal(again.gate.weight, network.gate.weight)
     monkeypatch.setattr(multiprocessing.current_process(), "name", "SpawnProcess-1")  # as spawn's bootstrap names it
+    monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
+    pickle.loads(data)
+    assert threads == [1]
+    monkeypatch.setenv("OMP_NUM_THREADS", "4")  # the user's choice, which torch took at import, stays
     pickle.loads(data)
     assert threads == [1]
 
