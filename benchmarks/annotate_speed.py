@@ -18,7 +18,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Tuple
 
 import spacy
 
@@ -30,12 +30,13 @@ PEAK_RSS = ("import resource, subprocess, sys; subprocess.run(sys.argv[1:], chec
             "stderr=subprocess.DEVNULL); print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
 
 
-def pipe_rate(nlp, texts: List[str], batch_size: int) -> Dict[str, float]:
-    """Bare nlp.pipe over the texts: words (tokens), seconds, words/s."""
+def pipe_rate(nlp, texts: List[str], batch_size: int) -> Tuple[Dict[str, float], List[List[tuple]]]:
+    """Bare nlp.pipe over the texts: words (tokens), seconds, words/s; and each doc's entities."""
     start = time.perf_counter()
-    words = sum(len(doc) for doc in nlp.pipe(texts, batch_size=batch_size))
+    docs = list(nlp.pipe(texts, batch_size=batch_size))
     seconds = time.perf_counter() - start
-    return {"words": words, "seconds": round(seconds, 2), "words_per_s": round(words / seconds)}
+    words = sum(len(doc) for doc in docs)
+    return {"words": words, "seconds": round(seconds, 2), "words_per_s": round(words / seconds)}, entity_lists(docs)
 
 
 def annotate_rate(nlp, model: str, corpus: Path, batch_size: int) -> Dict[str, float]:
@@ -52,11 +53,11 @@ def entity_lists(docs) -> List[List[tuple]]:
     return [[(e.start_char, e.end_char, e.label_, e.kb_id_) for e in doc.ents] for doc in docs]
 
 
-def worker_rates(nlp, texts: List[str], batch_size: int, n_process: int, methods: List[str]) -> List[Dict[str, Any]]:
+def worker_rates(nlp, texts: List[str], batch_size: int, n_process: int, methods: List[str],
+                 reference: List[List[tuple]]) -> List[Dict[str, Any]]:
     """nlp.pipe with `n_process` workers under each start method: words/s with starting the workers included
     (by spawn or forkserver each worker imports the libraries and unpickles the pipeline), and whether every
-    doc gets the entities one process gives it."""
-    reference = entity_lists(nlp.pipe(texts, batch_size=batch_size))
+    doc gets the entities one process gave it (`reference`, from `pipe_rate`)."""
     runs = []
     for method in methods:
         before = multiprocessing.get_start_method(allow_none=True)
@@ -156,7 +157,8 @@ def main(argv=None) -> Dict[str, Any]:
     list(nlp.pipe(texts[:32], batch_size=args.batch_size))  # warm-up
     pipe, local = [], []
     for _ in range(args.repeats):  # alternated, so that a slow phase of the machine hits both
-        pipe.append(pipe_rate(nlp, texts, args.batch_size))
+        rate, reference = pipe_rate(nlp, texts, args.batch_size)
+        pipe.append(rate)
         local.append(annotate_rate(nlp, args.model, args.corpus, args.batch_size))
     best_pipe = max(pipe, key=lambda r: r["words_per_s"])
     best_local = max(local, key=lambda r: r["words_per_s"])
@@ -169,7 +171,7 @@ def main(argv=None) -> Dict[str, Any]:
         "passes": {"nlp_pipe": [r["words_per_s"] for r in pipe], "annotate": [r["words_per_s"] for r in local]},
     }
     methods = [m for m in args.start_methods.split(",") if m in multiprocessing.get_all_start_methods()]
-    record["worker_processes"] = worker_rates(nlp, texts, args.batch_size, args.n_process, methods)
+    record["worker_processes"] = worker_rates(nlp, texts, args.batch_size, args.n_process, methods, reference)
     del nlp
     if not args.no_ray:
         cores = os.cpu_count() or 1
