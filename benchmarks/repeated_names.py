@@ -67,11 +67,12 @@ def rewrite(words: Sequence[str], entities: List[TokenEntity], confidences: Sequ
     for text in sorted(by_text, key=len, reverse=True):
         found = occurrences(words, text)
         share = len(by_text[text]) / len(found)
-        if rule["rule"] == "majority" and share < rule["drop_below"]:
-            kept.difference_update(by_text[text])
-            continue
-        if rule["rule"] == "majority" and share < rule["add_at"]:
-            continue
+        if rule["rule"] == "majority":
+            if share < rule["drop_below"]:
+                kept.difference_update(by_text[text])
+                continue
+            if share < rule["add_at"]:
+                continue
         label = Counter(label for _, _, label in by_text[text]).most_common(1)[0][0]
         for start in found:
             if not taken[start:start + len(text)].any():
