@@ -20,7 +20,8 @@ import srsly
 import torch
 from spacy.tokens import Doc, DocBin
 from spacy.training import offsets_to_biluo_tags
-from thinc.api import Adam, Model, SequenceCategoricalCrossentropy, fix_random_seed
+from spacy.ml.models import build_hash_embed_cnn_tok2vec
+from thinc.api import Adam, Model, SequenceCategoricalCrossentropy, concatenate, fix_random_seed
 
 from spacy_kogner.evaluation.scores import counts_prf
 from spacy_kogner.kg.table import KGTable
@@ -67,6 +68,14 @@ def cached_tok2vec(width: int) -> Model:
     return Model("frozen_features", forward, dims={"nO": width})
 
 
+def affix_tok2vec(width: int) -> Model:
+    """spaCy's CNN token vectors (hashed NORM, PREFIX, SUFFIX and SHAPE
+    embeddings, one window layer), trained from scratch: word-form features the
+    transformer's general-domain WordPiece vocabulary may cut apart."""
+    return build_hash_embed_cnn_tok2vec(width=width, depth=1, embed_size=2000, window_size=1,
+                                        maxout_pieces=3, subword_features=True, pretrained_vectors=None)
+
+
 def dev_f1(model: Model, docs: List[Doc], kg: Optional[KGTable], tags: List[str]) -> Tuple[float, Dict[str, float]]:
     """Entity-level micro F1 overall and per label, Viterbi-decoded."""
     constraints = transition_constraints(tags)
@@ -98,6 +107,8 @@ def main() -> None:
     parser.add_argument("--mention-dropout", type=float, default=0.0)
     parser.add_argument("--lr", type=float, default=1e-3)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--affix-width", type=int, default=0,
+                        help="concatenate trainable CNN word-form vectors of this width (0: none)")
     parser.add_argument("--tag", required=True, help="name of the variant")
     parser.add_argument("--output", type=Path, default=Path(__file__).parent / "frozen_head.jsonl")
     args = parser.parse_args()
@@ -114,7 +125,10 @@ def main() -> None:
     tags = biluo_tag_names(labels)
     fix_random_seed(args.seed)
     kg = KGTable.from_disk(args.kg) if args.kg else None
-    model = build_kogner_model(cached_tok2vec(train[0].user_data["frozen"].shape[1]), use_kg=kg is not None,
+    tok2vec = cached_tok2vec(train[0].user_data["frozen"].shape[1])
+    if args.affix_width:
+        tok2vec = concatenate(tok2vec, affix_tok2vec(args.affix_width))
+    model = build_kogner_model(tok2vec, use_kg=kg is not None,
                                mention_dropout=args.mention_dropout, nO=len(tags))
     if kg is not None:
         check_kg_fits(model, kg)
@@ -139,8 +153,8 @@ def main() -> None:
     best = max(history, key=lambda h: h["dev_f"])
     record = {"tag": args.tag, "kg": str(args.kg) if args.kg else None,
               "kg_provenance": kg.meta["provenance"] if kg else None, "mention_dropout": args.mention_dropout,
-              "epochs": args.epochs, "lr": args.lr, "seed": args.seed, "best": best, "history": history,
-              "seconds": round(time.time() - started, 1)}
+              "affix_width": args.affix_width, "epochs": args.epochs, "lr": args.lr, "seed": args.seed,
+              "best": best, "history": history, "seconds": round(time.time() - started, 1)}
     with args.output.open("a", encoding="utf8") as file:
         file.write(srsly.json_dumps(record) + "\n")
     print(f"{args.tag}: best dev F1 {best['dev_f']} at epoch {best['epoch']}")
