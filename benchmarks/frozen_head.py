@@ -107,6 +107,8 @@ def main() -> None:
     parser.add_argument("--mention-dropout", type=float, default=0.0)
     parser.add_argument("--lr", type=float, default=1e-3)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--width", type=int, default=128, help="graph node width (KoGNER.v1's width)")
+    parser.add_argument("--depth", type=int, default=2, help="R-GCN layers (KoGNER.v1's depth)")
     parser.add_argument("--affix-width", type=int, default=0,
                         help="concatenate trainable CNN word-form vectors of this width (0: none)")
     parser.add_argument("--tag", required=True, help="name of the variant")
@@ -128,7 +130,7 @@ def main() -> None:
     tok2vec = cached_tok2vec(train[0].user_data["frozen"].shape[1])
     if args.affix_width:
         tok2vec = concatenate(tok2vec, affix_tok2vec(args.affix_width))
-    model = build_kogner_model(tok2vec, use_kg=kg is not None,
+    model = build_kogner_model(tok2vec, width=args.width, depth=args.depth, use_kg=kg is not None,
                                mention_dropout=args.mention_dropout, nO=len(tags))
     if kg is not None:
         check_kg_fits(model, kg)
@@ -153,7 +155,7 @@ def main() -> None:
     best = max(history, key=lambda h: h["dev_f"])
     record = {"tag": args.tag, "kg": str(args.kg) if args.kg else None,
               "kg_provenance": kg.meta["provenance"] if kg else None, "mention_dropout": args.mention_dropout,
-              "affix_width": args.affix_width, "epochs": args.epochs, "lr": args.lr, "seed": args.seed,
+              "width": args.width, "depth": args.depth, "affix_width": args.affix_width, "epochs": args.epochs, "lr": args.lr, "seed": args.seed,
               "best": best, "history": history, "seconds": round(time.time() - started, 1)}
     with args.output.open("a", encoding="utf8") as file:
         file.write(srsly.json_dumps(record) + "\n")
