@@ -155,8 +155,9 @@ def main() -> None:
     best = max(history, key=lambda h: h["dev_f"])
     record = {"tag": args.tag, "kg": str(args.kg) if args.kg else None,
               "kg_provenance": kg.meta["provenance"] if kg else None, "mention_dropout": args.mention_dropout,
-              "width": args.width, "depth": args.depth, "affix_width": args.affix_width, "epochs": args.epochs, "lr": args.lr, "seed": args.seed,
-              "best": best, "history": history, "seconds": round(time.time() - started, 1)}
+              "width": args.width, "depth": args.depth, "affix_width": args.affix_width, "epochs": args.epochs,
+              "lr": args.lr, "seed": args.seed, "best": best, "history": history,
+              "seconds": round(time.time() - started, 1)}
     with args.output.open("a", encoding="utf8") as file:
         file.write(srsly.json_dumps(record) + "\n")
     print(f"{args.tag}: best dev F1 {best['dev_f']} at epoch {best['epoch']}")
