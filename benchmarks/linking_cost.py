@@ -29,7 +29,7 @@ list(nlp.pipe(texts[:64]))
 start = time.perf_counter()
 words = sum(len(doc) for doc in nlp.pipe(texts))
 seconds = time.perf_counter() - start
-print(json.dumps({"words": words, "seconds": round(seconds, 2), "words_per_s": round(words / seconds),
+print(json.dumps({"words": words, "seconds": seconds, "words_per_s": round(words / seconds),
                   "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}))
 """
 
