@@ -1,8 +1,9 @@
-"""Entity spans after decoding: an entity has a letter or digit,
-abbreviations take the label of their long form, and each entity gets the KG
+"""Entity spans after decoding: an entity has a letter or digit and neither
+starts nor ends with a token of symbols only (emoji, "©", "™"), abbreviations take the label of their long form, and each entity gets the KG
 id of its best candidate (from a candidate generator, for its text or an
 abbreviation's long form; a coordinated mention each of its conjuncts' ids)
 when that candidate's score passes a threshold."""
+import unicodedata
 from typing import Callable, List, Optional, Sequence, Set, Tuple
 
 import numpy as np
@@ -24,13 +25,26 @@ def has_word_char(text: str) -> bool:
     return any(char.isalnum() for char in text)
 
 
+def is_symbol_only(text: str) -> bool:
+    """True if every character is a Unicode symbol (categories S*: emoji, "©",
+    "™", "+"). Such a token at an entity's edge is not part of the name; no
+    gold entity of BC5CDR or NCBI-disease starts or ends with one."""
+    return all(unicodedata.category(char).startswith("S") for char in text)
+
+
 def decoded_spans(doc: Doc, tags: Sequence[str], token_logp: np.ndarray) -> Tuple[List[Span], List[float]]:
-    """The entity spans of a doc's decoded BILUO tags that have a letter or
-    digit, with their confidences: the geometric mean of their tags' probabilities."""
+    """The entity spans of a doc's decoded BILUO tags, less leading and trailing
+    symbol-only tokens, that have a letter or digit, with their confidences: the
+    geometric mean of their tags' probabilities (over the span as decoded)."""
     spans, confidences = [], []
     for begin, stop, label in biluo_spans(tags):
-        if has_word_char(doc[begin:stop].text):
-            spans.append(Span(doc, begin, stop, label=label))
+        start, end = begin, stop
+        while start < end and is_symbol_only(doc[start].text):
+            start += 1
+        while end > start and is_symbol_only(doc[end - 1].text):
+            end -= 1
+        if has_word_char(doc[start:end].text):
+            spans.append(Span(doc, start, end, label=label))
             confidences.append(float(np.exp(token_logp[begin:stop].mean())))
     return spans, confidences
 

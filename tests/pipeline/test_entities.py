@@ -1,9 +1,10 @@
 import numpy as np
+import pytest
 import spacy
 from spacy.tokens import Span
 
 from spacy_kogner.kg_build import KGEntity, build_table
-from spacy_kogner.pipeline.entities import link_spans
+from spacy_kogner.pipeline.entities import decoded_spans, link_spans
 
 
 def table():
@@ -95,3 +96,16 @@ def test_a_composite_must_beat_the_mentions_own_best_candidate():
     assert linked[0].kb_id_ == "MESH:D001943|MESH:D010051" and listed[0] == [("MESH:D001943|MESH:D010051", 0.8)]
     strict, _ = link_spans(kg, doc, [span], [], conjuncts_only, threshold=0.85)  # below the no-id threshold
     assert strict[0].kb_id_ == ""
+
+
+def test_decoded_spans_shed_symbol_only_edge_tokens_and_keep_punctuation():
+    nlp = spacy.blank("en")
+    doc = nlp.make_doc("💊 💊 𝔸spirin ™ ( IL ) - 2 © ™ .")
+    tags = ["B-Chemical", "I-Chemical", "I-Chemical", "L-Chemical",
+            "B-Chemical", "I-Chemical", "I-Chemical", "I-Chemical", "L-Chemical", "U-Chemical", "U-Chemical", "O"]
+    logp = np.log(np.array([0.5, 0.5, 0.5, 0.5, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9]))
+    spans, confidences = decoded_spans(doc, tags, logp)
+    # the emoji and "™" leave the first entity; brackets and hyphens stay; symbols alone are no entity
+    assert [(s.text, s.label_) for s in spans] == [("𝔸spirin", "Chemical"), ("( IL ) - 2", "Chemical")]
+    assert confidences == pytest.approx([0.5, 0.9])
+
