@@ -1,8 +1,9 @@
 """Entity spans after decoding: an entity has a letter or digit and neither
-starts nor ends with a token of symbols only (emoji, "©", "™"), abbreviations take the label of their long form, and each entity gets the KG
-id of its best candidate (from a candidate generator, for its text or an
-abbreviation's long form; a coordinated mention each of its conjuncts' ids)
-when that candidate's score passes a threshold."""
+starts nor ends with a token of symbols only (emoji, "©", "™"), abbreviations
+take the label of their long form, and each entity gets the KG id of its best
+candidate (from a candidate generator, for its text or an abbreviation's long
+form; a coordinated mention each of its conjuncts' ids) when that candidate's
+score passes a threshold."""
 import unicodedata
 from typing import Callable, List, Optional, Sequence, Set, Tuple
 

@@ -108,4 +108,3 @@ def test_decoded_spans_shed_symbol_only_edge_tokens_and_keep_punctuation():
     # the emoji and "™" leave the first entity; brackets and hyphens stay; symbols alone are no entity
     assert [(s.text, s.label_) for s in spans] == [("𝔸spirin", "Chemical"), ("( IL ) - 2", "Chemical")]
     assert confidences == pytest.approx([0.5, 0.9])
-
