@@ -30,4 +30,4 @@ def test_smoke_workflow_runs_end_to_end(tmp_path):
     trained = json.loads((work / "metrics" / "kogner_smoke.json").read_text())
     packaged = json.loads((work / "metrics" / "kogner_smoke-package.json").read_text())
     assert set(trained["ents_per_type"]) == {"Chemical", "Disease"}
-    assert packaged["ents_f"] == trained["ents_f"]  # the installed package predicts what model-best did
+    assert packaged["ents_f"] == trained["ents_f"]  # the installed package predicts what the trained model did

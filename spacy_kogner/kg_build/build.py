@@ -9,6 +9,7 @@ from typing import Callable, Dict, List, Optional, Sequence, Tuple
 import srsly
 from spacy.lang.en.stop_words import STOP_WORDS
 
+from ..corpus.convert import PUBTATOR_SPLITS, check_train_splits
 from ..corpus.docbin import read_docs
 from ..corpus.pubtator import read_pubtator
 from ..kg.holdout import GoldHoldOut, doc_key, document_units
@@ -62,6 +63,18 @@ class KGBuildOptions:
     struct_dim: int = 64
     epochs: int = 5
     seed: int = 0
+
+
+def training_pubtator_files(paths: Sequence[Path], train_splits: Sequence[str] = ("train",)) -> List[Path]:
+    """The PubTator files of the training data: a file as given; a folder
+    (train.PubTator.txt, devel.PubTator.txt, ...) gives the file of each split
+    in `train_splits`, so that the KG's gold ids come from the documents the
+    model trains on (convert's --train-splits)."""
+    splits = check_train_splits(train_splits)
+    files: List[Path] = []
+    for path in paths:
+        files.extend([path / PUBTATOR_SPLITS[split] for split in splits] if path.is_dir() else [path])
+    return files
 
 
 def find_sources(

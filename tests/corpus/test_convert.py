@@ -98,3 +98,41 @@ def test_two_corpora_combine_and_each_doc_keeps_its_labels(tmp_path):
     docs = list(DocBin().from_disk(tmp_path / "out" / "train.spacy").get_docs(spacy.blank("en").vocab))
     assert [list(d.user_data["annotated_labels"]) for d in docs][-2:] == [["Chemical", "Disease"], ["Disease"]]
     assert n_docs(tmp_path / "out" / "corpora" / "ncbi-like" / "test.spacy") == 1
+
+
+def test_train_splits_train_dev_puts_the_dev_docs_into_train(tmp_path):
+    result = runner.invoke(app, ["convert", str(SMOKE_CORPUS), str(tmp_path / "a"), "--train-fraction", "0.25",
+                                 "--train-splits", "train,dev"])
+    assert result.exit_code == 0, result.output
+    runner.invoke(app, ["convert", str(SMOKE_CORPUS), str(tmp_path / "b"), "--train-fraction", "0.25"])
+    vocab = spacy.blank("en").vocab
+
+    def texts(path):
+        return [doc.text for doc in DocBin().from_disk(path).get_docs(vocab)]
+
+    # the sampled training docs first, then every dev doc (with its labels); dev.spacy is still written
+    assert texts(tmp_path / "a" / "train.spacy") == texts(tmp_path / "b" / "train.spacy") + texts(
+        tmp_path / "b" / "dev.spacy")
+    docs = list(DocBin().from_disk(tmp_path / "a" / "train.spacy").get_docs(vocab))
+    assert len(docs) == 75 and all(doc.user_data["annotated_labels"] == ("Chemical", "Disease") for doc in docs)
+    assert n_docs(tmp_path / "a" / "dev.spacy") == 60
+    assert srsly.read_json(tmp_path / "a" / "stats.json")["train_splits"] == ["train", "dev"]
+
+
+def test_the_test_split_never_joins_the_training_data(tmp_path):
+    result = runner.invoke(app, ["convert", str(SMOKE_CORPUS), str(tmp_path), "--train-splits", "train,test"])
+    assert result.exit_code == 1
+    assert "train splits must be train or train,dev, not 'train,test'" in output_text(result)
+    assert not (tmp_path / "train.spacy").exists()
+
+
+def test_joining_a_dev_split_the_corpus_lacks_is_an_error(tmp_path):
+    from tests.corpus.test_pubtator import PUBTATOR
+
+    corpus = tmp_path / "pubtator"
+    corpus.mkdir()
+    (corpus / "train.PubTator.txt").write_text(PUBTATOR, encoding="utf8")
+    result = runner.invoke(app, ["convert", str(corpus), str(tmp_path / "out"), "--format", "pubtator",
+                                 "--train-splits", "train,dev"])
+    assert result.exit_code == 1 and f"{corpus} has no dev split to join the training data" in output_text(result)
+    assert not (tmp_path / "out").exists()

@@ -5,7 +5,7 @@ import spacy
 
 from spacy_kogner.corpus.convert import convert_iob_corpus
 from spacy_kogner.kg import GoldHoldOut, KGTable
-from spacy_kogner.kg_build.build import KGBuildError, KGBuildOptions, build_kg
+from spacy_kogner.kg_build.build import KGBuildError, KGBuildOptions, build_kg, training_pubtator_files
 
 SMOKE = Path(__file__).parents[2] / "assets" / "smoke"
 
@@ -123,6 +123,15 @@ def test_test_split_and_unknown_sources_are_refused(tmp_path):
     with pytest.raises(KGBuildError, match="No KG source"):
         build_kg(tmp_path / "kg", KGBuildOptions())
     assert not (tmp_path / "kg").exists()
+
+
+def test_a_pubtator_folder_gives_the_files_of_the_training_splits(tmp_path):
+    kg, single = SMOKE / "kg", tmp_path / "abstracts.PubTator.txt"
+    assert training_pubtator_files([kg]) == [kg / "train.PubTator.txt"]
+    assert training_pubtator_files([kg, single], ["train", "dev"]) == [
+        kg / "train.PubTator.txt", kg / "devel.PubTator.txt", single]
+    with pytest.raises(ValueError, match="not 'dev'"):
+        training_pubtator_files([kg], ["dev"])
 
 
 def test_training_mentions_the_kg_lacks_become_entities(tmp_path):
