@@ -80,10 +80,10 @@ def main(argv: Sequence[str]) -> None:
     parser.add_argument("output", type=Path, help="Folder for {A,B}.tsv and {A,B}.PubTator.txt")
     args = parser.parse_args(argv)
     halves = split_halves(args.iob, args.pubtator)
+    blocks = raw_blocks(args.pubtator)
     args.output.mkdir(parents=True, exist_ok=True)
     for name, (sentences, abstracts) in halves.items():
         write_iob(sentences, args.output / f"{name}.tsv")
-        blocks = raw_blocks(args.pubtator)
         text = "".join(blocks[doc.pmid] + "\n\n" for doc in abstracts)
         (args.output / f"{name}.PubTator.txt").write_text(text, encoding="utf8")
         print(f"{name}: {len(abstracts)} abstracts, {len(sentences)} sentences")
