@@ -91,7 +91,10 @@ def link_spans(kg: KGTable, doc: Doc, spans: List[Span], pairs: Sequence[Abbrevi
     whose conjuncts ("breast cancer", "ovarian cancer") all score higher than
     the mention's best candidate gets each conjunct's id, joined by "|" as
     PubTator writes composite ids; that composite id, scored by its weakest
-    conjunct, heads the span's candidates."""
+    conjunct, heads the span's candidates. So does a coordinated mention that
+    is an exact alias of two or more concepts, at most one per conjunct (the
+    text of a composite gold mention, an alias of each of its ids): all of
+    them, with score 1."""
     long_forms = {(s_start, s_end): (l_start, l_end) for s_start, s_end, l_start, l_end in pairs}
     texts, candidates = [], []
     for span in spans:
@@ -112,7 +115,11 @@ def link_spans(kg: KGTable, doc: Doc, spans: List[Span], pairs: Sequence[Abbrevi
         best = choose(found)
         kb_id, score = (kg.ids[best[0]], best[1]) if best is not None else ("", -1.0)
         listed.append([(kg.ids[row], row_score) for row, row_score in found])
-        if score < 1.0:
+        composite_alias = _composite_alias(kg, words, found)
+        if composite_alias is not None:
+            kb_id, score = composite_alias
+            listed[-1].insert(0, composite_alias)
+        elif score < 1.0:
             composite = _composite_link(kg, words, span.label_, get_candidates, choose)
             if composite is not None and composite[1] > score:
                 kb_id, score = composite
@@ -135,6 +142,18 @@ def _composite_link(kg: KGTable, words: Sequence[str], label: str, get_candidate
         if len(ids) > 1 and (best is None or score > best[1]):
             best = ("|".join(ids), score)
     return best
+
+
+def _composite_alias(kg: KGTable, words: Sequence[str], found: List[Candidate]) -> Optional[LinkCandidate]:
+    """A coordination ("renal and hepatic failure") that is an exact alias of
+    two or more concepts, at most one per conjunct: the text of a composite gold
+    mention, which is an alias of each of its ids. All of them, joined by "|"
+    as PubTator writes composite ids, with score 1; None otherwise."""
+    exact = list(dict.fromkeys(kg.ids[row] for row, row_score in found if row_score >= 1.0))
+    readings = conjunct_readings(words) if len(exact) > 1 else []
+    if readings and len(exact) <= len(readings[0]):
+        return "|".join(exact), 1.0
+    return None
 
 
 def _related_to(kg: KGTable, named: Set[int], rows: Set[int]) -> Set[int]:

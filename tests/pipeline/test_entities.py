@@ -108,3 +108,24 @@ def test_decoded_spans_shed_symbol_only_edge_tokens_and_keep_punctuation():
     # the emoji and "™" leave the first entity; brackets and hyphens stay; symbols alone are no entity
     assert [(s.text, s.label_) for s in spans] == [("𝔸spirin", "Chemical"), ("( IL ) - 2", "Chemical")]
     assert confidences == pytest.approx([0.5, 0.9])
+
+
+def test_a_coordination_that_is_an_alias_of_several_concepts_gets_all_their_ids():
+    from spacy_kogner.kg.candidates import create_exact_alias_candidates
+
+    # a composite gold mention's text becomes an alias of each of its ids
+    entities = [KGEntity("MESH:D058186", "Disease", "Acute Kidney Injury", ["renal and hepatic failure"]),
+                KGEntity("MESH:D017093", "Disease", "Liver Failure", ["renal and hepatic failure", "hepatic failure"]),
+                KGEntity("MESH:D000003", "Disease", "Other Failure", ["failure"])]
+    kg, exact = build_table(entities, np.zeros((3, 2), dtype="float32")), create_exact_alias_candidates()
+    doc = spacy.blank("en")("renal and hepatic failure , hepatic failure")
+    spans = [Span(doc, 0, 4, label="Disease"), Span(doc, 5, 7, label="Disease")]
+    linked, listed = link_spans(kg, doc, spans, [], exact)
+    assert set(linked[0].kb_id_.split("|")) == {"MESH:D058186", "MESH:D017093"}
+    assert listed[0][0] == (linked[0].kb_id_, 1.0) and len(listed[0]) == 3
+    assert linked[1].kb_id_ == "MESH:D017093"  # one concept, no composite
+    # an alias of more concepts than the mention has conjuncts is not read as a composite
+    crowded = [KGEntity(f"MESH:D00000{i}", "Disease", f"Failure {i}", ["renal and hepatic failure"]) for i in range(3)]
+    kg = build_table(crowded, np.zeros((3, 2), dtype="float32"))
+    linked, listed = link_spans(kg, doc, spans[:1], [], exact)
+    assert "|" not in linked[0].kb_id_ and len(listed[0]) == 3
