@@ -65,5 +65,6 @@ def evaluate_raw_cli(
         msg.fail(str(err), exits=1)
     output.parent.mkdir(parents=True, exist_ok=True)
     srsly.write_json(output, scores)
-    msg.good(f"{model} on {pubtator} (tokenizer {tokenizer}, without {exclude or 'nothing'}): {scores['overall']}")
+    left_out = f", without {', '.join(exclude)}" if exclude else ""
+    msg.good(f"{model} on {pubtator} (tokenizer {tokenizer}{left_out}): {scores['overall']}")
     msg.table({label: f"P {s['p']}  R {s['r']}  F {s['f']}" for label, s in scores["per_type"].items()})

@@ -48,6 +48,7 @@ def test_evaluate_raw_with_each_tokenizer(trained_dir, tmp_path):
         assert result.exit_code == 0, result.output
         scores = srsly.read_json(out)
         assert scores["gold_mentions"] == 4 and scores["exclude"] == ["abbreviation_detector"]
+        assert f"tokenizer {tokenizer}, without abbreviation_detector)" in " ".join(result.output.split())
         # the scores are those of the pipeline's own predictions on the raw text
         nlp = spacy.load(trained_dir, exclude=["abbreviation_detector"])
         if TOKENIZERS[tokenizer]:
