@@ -61,7 +61,8 @@ setup(
             "spacy_kogner.CharNgramCandidates.v1 = spacy_kogner.kg.candidates:create_char_ngram_candidates",
         ],
         "spacy_callbacks": [
-            "spacy_kogner.cpu_bf16_inference.v1 = spacy_kogner.pipeline.cpu_bf16_inference:create_cpu_bf16_inference"
+            "spacy_kogner.cpu_bf16_inference.v1 = spacy_kogner.pipeline.cpu_bf16_inference:create_cpu_bf16_inference",
+            "spacy_kogner.torch_param_averages.v1 = spacy_kogner.ml.param_averages:create_torch_param_averages",
         ],
         "spacy_span_getters": [
             "spacy_kogner.byte_budget_strided_spans.v1 = spacy_kogner.ml.span_getters:configure_byte_budget_strided_spans"

@@ -12,7 +12,7 @@ EXPECTED = {
     "spacy_misc": {"spacy_kogner.KGTableLoader.v1", "spacy_kogner.GoldHoldOutLoader.v1",
                    "spacy_kogner.ExactAliasCandidates.v1", "spacy_kogner.CharNgramCandidates.v1"},
     "spacy_tokenizers": {"spacy_kogner.Tokenizer.v1", "spacy_kogner.SciSpacyTokenizer.v1"},
-    "spacy_callbacks": {"spacy_kogner.cpu_bf16_inference.v1"},
+    "spacy_callbacks": {"spacy_kogner.cpu_bf16_inference.v1", "spacy_kogner.torch_param_averages.v1"},
 }
 
 
@@ -36,6 +36,7 @@ def test_registry_resolves_names_in_a_fresh_process():
         "registry.misc.get('spacy_kogner.GoldHoldOutLoader.v1')\n"
         "registry.tokenizers.get('spacy_kogner.SciSpacyTokenizer.v1')\n"
         "registry.callbacks.get('spacy_kogner.cpu_bf16_inference.v1')\n"
+        "registry.callbacks.get('spacy_kogner.torch_param_averages.v1')\n"
         "assert Language.has_factory('kogner_ner') and Language.has_factory('abbreviation_detector')\n"
         "assert Language.has_factory('kg_dictionary_ner')\n"
         "print('ok')\n"
