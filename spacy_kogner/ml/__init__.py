@@ -1,4 +1,5 @@
-"""Model layers: batch graphs, the torch-geometric network, the KoGNER architecture."""
+"""Model layers: batch graphs, the torch-geometric network, the KoGNER architecture;
+parameter averages for the PyTorch-backed layers (`param_averages`)."""
 from .gnn import GatedRGCN, build_graph_network
 from .graph import GraphBatch, batch_mentions, build_graph_batch
 from .kogner import KoGNERInput, build_kogner_model, check_kg_fits

@@ -1,4 +1,6 @@
 """Optimizer averages reach PyTorch-backed layers under use_params."""
+import pickle
+
 import numpy
 import torch
 from spacy.util import registry
@@ -50,6 +52,15 @@ def test_params_without_the_shims_keys_change_nothing():
         numpy.testing.assert_array_equal(model.predict(X), before)
     with model.use_params({("other", "weight"): numpy.zeros((2, 3), dtype="float32")}):
         numpy.testing.assert_array_equal(model.predict(X), before)
+
+
+def test_a_model_with_the_averaging_use_params_still_pickles():
+    model, optimizer, X = trained_linear()
+    read_optimizer_averages(model)
+    copy = pickle.loads(pickle.dumps(model))
+    shim = copy.shims[0]
+    assert isinstance(shim.use_params, AveragedTorchParams) and shim.use_params.shim is shim
+    numpy.testing.assert_array_equal(copy.predict(X), model.predict(X))
 
 
 def test_the_callback_reaches_the_transformer_and_the_graph_layers(tiny_bert):
