@@ -41,7 +41,7 @@ def read_optimizer_averages(model: Model) -> None:
     `(shim.id, name)` keys."""
     for node in model.walk():
         for shim in node.shims:
-            if isinstance(shim, PyTorchShim) and not isinstance(shim.__dict__.get("use_params"), AveragedTorchParams):
+            if isinstance(shim, PyTorchShim) and not isinstance(shim.use_params, AveragedTorchParams):
                 shim.use_params = AveragedTorchParams(shim)
 
 

@@ -75,19 +75,20 @@ def test_the_callback_reaches_the_transformer_and_the_graph_layers(tiny_bert):
     shims = {name: [shim for node in nlp.get_pipe(name).model.walk() for shim in node.shims
                     if isinstance(shim, PyTorchShim)] for name in ("transformer", "kogner_ner")}
     assert shims["transformer"] and shims["kogner_ner"]
-    assert all(isinstance(shim.use_params, AveragedTorchParams) for found in shims.values() for shim in found)
-    trained = {(shim.id, name): param.detach().clone() for found in shims.values() for shim in found
+    all_shims = [shim for found in shims.values() for shim in found]
+    assert all(isinstance(shim.use_params, AveragedTorchParams) for shim in all_shims)
+    trained = {(shim.id, name): param.detach().clone() for shim in all_shims
                for name, param in shim._model.named_parameters()}
     averaged = [key for key in trained if key in optimizer.averages]
-    assert {key[0] for key in averaged} == {shim.id for found in shims.values() for shim in found}
+    assert {key[0] for key in averaged} == {shim.id for shim in all_shims}
     with nlp.use_params(optimizer.averages):
-        for shim in (shim for found in shims.values() for shim in found):
+        for shim in all_shims:
             for name, param in shim._model.named_parameters():
                 if (shim.id, name) in optimizer.averages:
                     numpy.testing.assert_array_equal(param.detach().numpy(), optimizer.averages[(shim.id, name)])
     moved = [key for key in averaged if not numpy.array_equal(trained[key].numpy(), optimizer.averages[key])]
     assert moved, "three updates should leave some average away from the weights"
-    for shim in (shim for found in shims.values() for shim in found):
+    for shim in all_shims:
         for name, param in shim._model.named_parameters():
             assert torch.equal(param, trained[(shim.id, name)])
 
