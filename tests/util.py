@@ -39,6 +39,18 @@ def load_script(path: Path) -> ModuleType:
     return module
 
 
+def write_pubtator_abstracts(path: Path) -> Path:
+    """A PubTator file of two abstracts (title and abstract from pairs of TRAIN_DATA), 8 gold mentions."""
+    lines = []
+    for pmid, ((title, t_ann), (abstract, a_ann)) in enumerate(zip(TRAIN_DATA[0::2], TRAIN_DATA[1::2]), start=1):
+        lines += [f"{pmid}|t|{title}", f"{pmid}|a|{abstract}"]
+        spans = t_ann["entities"] + [(s + len(title) + 1, e + len(title) + 1, label) for s, e, label in a_ann["entities"]]
+        text = f"{title} {abstract}"
+        lines += [f"{pmid}\t{s}\t{e}\t{text[s:e]}\t{label}\t-1" for s, e, label in spans] + [""]
+    path.write_text("\n".join(lines) + "\n", encoding="utf8")
+    return path
+
+
 def write_tiny_bert(path: Path, layers: int = 1, seed: int = 0) -> Path:
     """Save a randomly initialised BERT (hidden 32) with a small WordPiece vocab."""
     import torch

@@ -4,7 +4,7 @@ import json
 from pathlib import Path
 
 from spacy_kogner.evaluation.raw_text import evaluate_raw
-from tests.util import TRAIN_DATA, load_script
+from tests.util import load_script, write_pubtator_abstracts
 
 ROOT = Path(__file__).resolve().parents[2]
 script = load_script(ROOT / "benchmarks" / "repeated_names.py")
@@ -46,14 +46,7 @@ def test_majority_adds_or_drops_by_the_share_of_tagged_occurrences():
 
 
 def test_a_record_scores_the_pipeline_as_evaluate_raw_does(trained_dir, tmp_path):
-    pubtator = tmp_path / "abstracts.PubTator.txt"
-    lines = []
-    for pmid, ((title, t_ann), (abstract, a_ann)) in enumerate(zip(TRAIN_DATA[0::2], TRAIN_DATA[1::2]), start=1):
-        lines += [f"{pmid}|t|{title}", f"{pmid}|a|{abstract}"]
-        spans = t_ann["entities"] + [(s + len(title) + 1, e + len(title) + 1, label) for s, e, label in a_ann["entities"]]
-        text = f"{title} {abstract}"
-        lines += [f"{pmid}\t{s}\t{e}\t{text[s:e]}\t{label}\t-1" for s, e, label in spans] + [""]
-    pubtator.write_text("\n".join(lines) + "\n", encoding="utf8")
+    pubtator = write_pubtator_abstracts(tmp_path / "abstracts.PubTator.txt")
     out = tmp_path / "repeated.json"
     record = script.main([str(trained_dir), str(pubtator), "--output", str(out), "--samples", "100"])
     assert json.loads(out.read_text()) == record
