@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, Dict, List, Set, Tuple
 
 import spacy
+from spacy.tokens import Doc
 
 from kogner_benchmark.measure import code_version, machine_description
 from paired_bootstrap import f1, paired_bootstrap
@@ -30,11 +31,11 @@ from spacy_kogner.evaluation.raw_text import read_pubtator_documents
 GET_SPANS = "components.transformer.model.get_spans"
 
 
-def overflowing_windows(nlp, texts: List[str]) -> Tuple[int, int, int]:
-    """(windows, windows over the tokenizer's limit, most wordpieces in one window)."""
+def overflowing_windows(nlp, docs: List[Doc]) -> Tuple[int, int, int]:
+    """(windows, windows over the tokenizer's limit, most wordpieces in one window) of the docs."""
     model = nlp.get_pipe("transformer").model
     tokenizer = model.tokenizer
-    windows = [span.text for spans in model.attrs["get_spans"]([nlp.make_doc(t) for t in texts]) for span in spans]
+    windows = [span.text for spans in model.attrs["get_spans"](docs) for span in spans]
     lengths = [len(ids) for ids in tokenizer(windows)["input_ids"]]
     return len(lengths), sum(n > tokenizer.model_max_length for n in lengths), max(lengths)
 
@@ -67,10 +68,10 @@ def main(argv=None) -> Dict[str, Any]:
     for window, stride, max_bytes in args.settings:
         nlp = spacy.load(args.model, config={f"{GET_SPANS}.window": window, f"{GET_SPANS}.stride": stride,
                                              f"{GET_SPANS}.max_bytes": max_bytes})
-        n_windows, n_over, most_pieces = overflowing_windows(nlp, [texts[i] for i in ids])
         start = time.perf_counter()
         docs = list(nlp.pipe((texts[i] for i in ids), batch_size=16))
         seconds = time.perf_counter() - start
+        n_windows, n_over, most_pieces = overflowing_windows(nlp, docs)
         pred: Set[Tuple] = {(pmid, e.start_char, e.end_char, e.label_) for pmid, doc in zip(ids, docs) for e in doc.ents}
         table = counts(pred, gold, ids)
         row = {"window": window, "stride": stride, "max_bytes": max_bytes, "windows": n_windows,
