@@ -35,4 +35,6 @@ def configure_byte_budget_strided_spans(window: int = 128, stride: int = 96, max
     """Span getter for spacy-transformers: strided windows capped in tokens and bytes."""
     if not 0 < stride <= window:
         raise ValueError(f"byte_budget_strided_spans: need 0 < stride <= window, got stride={stride}, window={window}")
+    if max_bytes < 1:
+        raise ValueError(f"byte_budget_strided_spans: need max_bytes >= 1, got {max_bytes}")
     return partial(get_byte_budget_strided_spans, window=window, stride=stride, max_bytes=max_bytes)

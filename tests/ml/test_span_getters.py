@@ -35,3 +35,8 @@ def test_empty_doc_has_no_window(nlp):
 def test_invalid_stride_is_rejected():
     with pytest.raises(ValueError, match="stride"):
         get_spans(window=10, stride=20)
+
+
+def test_invalid_byte_cap_is_rejected():
+    with pytest.raises(ValueError, match="max_bytes >= 1, got 0"):
+        get_spans(window=10, stride=5, max_bytes=0)
