@@ -24,12 +24,12 @@ def test_window_settings_parse_and_name_a_bad_value():
 
 def test_overflowing_windows_counts_windows_over_the_tokenizer_limit(trained_dir):
     nlp = spacy.load(trained_dir)
-    texts = [nlp.make_doc(t) for t in ["Naloxone reverses the antihypertensive effect of clonidine .",
-                                         "No adverse events ."]]
-    windows, over, most = script.overflowing_windows(nlp, texts)
+    docs = [nlp.make_doc(t) for t in ["Naloxone reverses the antihypertensive effect of clonidine .",
+                                        "No adverse events ."]]
+    windows, over, most = script.overflowing_windows(nlp, docs)
     assert (windows, over) == (2, 0) and most > 8
     nlp.get_pipe("transformer").model.tokenizer.model_max_length = 8
-    assert script.overflowing_windows(nlp, texts) == (2, 1, most)
+    assert script.overflowing_windows(nlp, docs) == (2, 1, most)
 
 
 def test_a_record_scores_each_setting_against_the_first(trained_dir, tmp_path):
