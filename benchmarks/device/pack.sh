@@ -2,12 +2,14 @@
 # Build what a benchmark run on the device machine needs, in .device/ (ignored):
 # the spaCy stack for its Python 3.12 (its torch stays), this package as a wheel,
 # the transformer as float16, and a harness data folder. See README.md.
-# Usage, from the repository root: benchmarks/device/pack.sh WORK_ROOT [SETTING_DATA]
+# Usage, from the repository root: benchmarks/device/pack.sh WORK_ROOT [SETTING_DATA] [ENCODER]
 #   WORK_ROOT: a clone whose training/benchmark/data holds the built data folder (and
 #              whose assets/transformer built its KG)
 #   SETTING_DATA: its name (default bc5cdr-full-s0)
+#   ENCODER: a second transformer folder to fine-tune (harness --encoder), packed as
+#            float16 in parts of at most 56 MB, one per call
 set -euo pipefail
-WORK_ROOT=$(cd "$1" && pwd); DATA=${2:-bc5cdr-full-s0}
+WORK_ROOT=$(cd "$1" && pwd); DATA=${2:-bc5cdr-full-s0}; ENCODER=${3:-}
 PY=${PYTHON:-python}
 OUT=.device; STAGE=$(mktemp -d)
 trap 'rm -rf "$STAGE"' EXIT
@@ -33,12 +35,12 @@ SITE=$($PY -c "import sysconfig; print(sysconfig.get_paths()['purelib'])")
 cp -r $SITE/docopt.py $SITE/docopt-*.dist-info $SITE/intervaltree $SITE/intervaltree-*.dist-info $STAGE/site/
 rm -rf $OUT/wheels
 
-# Trim: other languages' data, model code transformers does not load for BERT
+# Trim: other languages' data, model code transformers does not load for BERT or MPNet
 # (its auto mappings import every configuration module), sources, debug symbols.
 cd $STAGE/site
 for d in spacy/lang/*/; do case $(basename $d) in en|xx) ;; *) rm -rf $d;; esac; done
 for d in transformers/models/*/; do
-  case $(basename $d) in auto|bert|encoder_decoder) ;; *) find $d -type f ! -name "configuration_*.py" ! -name "__init__.py" -delete;; esac
+  case $(basename $d) in auto|bert|mpnet|encoder_decoder) ;; *) find $d -type f ! -name "configuration_*.py" ! -name "__init__.py" -delete;; esac
 done
 find . -name __pycache__ -prune -exec rm -rf {} +
 find . \( -name "*.pyx" -o -name "*.pxd" -o -name "*.cpp" -o -name "*.c" -o -name "*.h" \) -delete
@@ -50,7 +52,12 @@ cd "$OLDPWD"
 $PY -m pip wheel -q --no-deps --no-build-isolation -w $OUT .
 $PY benchmarks/device/remote/transformer_precision.py half $TRANSFORMER $STAGE/transformer16
 tar -cf $OUT/transformer16.tar -C $STAGE transformer16
-DATA_PATHS="training/benchmark/data/$DATA"
+if [ -n "$ENCODER" ]; then
+  $PY benchmarks/device/remote/transformer_precision.py half "$ENCODER" $STAGE/encoder16
+  tar -cf - -C $STAGE encoder16 | split -b 56m - $OUT/encoder16.tar.part-
+fi
+# the gold PubTator file is part of the data folder's recorded KG command (--pubtator-gold)
+DATA_PATHS="training/benchmark/data/$DATA assets/corpora/bc5cdr-pubtator/train.PubTator.txt"
 [ -d "$WORK_ROOT/training/benchmark/data/cross-ncbi-disease" ] && DATA_PATHS="$DATA_PATHS training/benchmark/data/cross-ncbi-disease"
 tar -cf - -C "$WORK_ROOT" $DATA_PATHS | xz -T0 -6 > $OUT/data.tar.xz
 ls -la $OUT

@@ -85,7 +85,8 @@ def run(
     hetionet: Path = typer.Option(Path("assets/kg/hetionet"), help="Hetionet folder"),
     pubtator_gold: List[str] = typer.Option(["bc5cdr=assets/corpora/bc5cdr-pubtator/train.PubTator.txt"],
                                             help="CORPUS=FILE: PubTator file of the corpus's training abstracts, whose gold ids feed its KG; repeatable"),
-    transformer: Path = typer.Option(Path("assets/transformer"), help="Transformer folder"),
+    transformer: Path = typer.Option(Path("assets/transformer"), help="Transformer folder (fine-tuned, and the KG's name teacher)"),
+    encoder: Optional[Path] = typer.Option(None, help="Transformer folder kogner and no-kg fine-tune instead of --transformer (the KG stays built with --transformer)"),
     kogner_config: Path = typer.Option(Path("configs/kogner.cfg"), help="Config of kogner and no-kg"),
     cnn_config: Path = typer.Option(Path("configs/cnn.cfg"), help="Config of the CNN baseline"),
     results: Path = typer.Option(Path("benchmarks"), help="Folder for results.json, RESULTS.md and runs/"),
@@ -108,7 +109,8 @@ def run(
         types = corpus_values(kg_types, "--kg-types", "TYPES")
     except ValueError as err:
         msg.fail(str(err), exits=1)
-    paths = BenchmarkPaths(corpora, resources, hetionet, gold_files, transformer, kogner_config, cnn_config, results, work)
+    paths = BenchmarkPaths(corpora, resources, hetionet, gold_files, transformer, kogner_config, cnn_config, results, work,
+                           encoder)
     options = BenchmarkOptions(gpu_id=gpu_id, kg_dim=kg_dim, kg_name_sample=kg_name_sample, kg_epochs=kg_epochs,
                                kg_types=types, max_steps=max_steps, force=force)
     runner = BenchmarkRunner(paths, options, log=msg.text)

@@ -37,6 +37,12 @@ class BenchmarkPaths:
     cnn_config: Path
     results: Path  # results.json, RESULTS.md and runs/ (committed)
     work: Path  # corpora samples, KG tables, models, logs (not committed)
+    encoder: Optional[Path] = None  # transformer kogner and no-kg fine-tune (None: `transformer`, the KG's name teacher)
+
+    @property
+    def trained_transformer(self) -> Path:
+        """The transformer kogner and no-kg fine-tune."""
+        return self.encoder or self.transformer
 
 
 @dataclass
@@ -199,7 +205,7 @@ class BenchmarkRunner:
             return python_module("spacy_kogner", "train", self.paths.cnn_config, "--output", out,
                                  "--gpu-id", self.options.gpu_id, *overrides)
         overrides += [
-            "--paths.transformer", self.paths.transformer,
+            "--paths.transformer", self.paths.trained_transformer,
             "--training.optimizer.learn_rate.total_steps", steps["max_steps"],
             "--training.optimizer.learn_rate.warmup_steps", steps["warmup_steps"],
         ]
@@ -216,6 +222,9 @@ class BenchmarkRunner:
         out.parent.mkdir(parents=True, exist_ok=True)
         corpus = Path(data["corpus"])
         cmd = harness_command("eval", corpus / "test.spacy", "--output", out, "--speed-repeats", speed_repeats)
+        gpu = resolve_gpu_id(self.options.gpu_id)
+        if gpu >= 0 and run.system in TRAINED_SYSTEMS:  # scored where it was trained
+            cmd += ["--gpu-id", gpu]
         if run.system == DICTIONARY:
             cmd += ["--dictionary", data["kg"], "--labels", ",".join(data["labels"])]
         else:
@@ -259,6 +268,7 @@ class BenchmarkRunner:
             # CPU training is bit-reproducible for a seed on one machine, not always on another
             "machine": machine_description(),
             "labels": data["labels"],
+            "transformer": str(self.paths.trained_transformer) if run.system in (KOGNER, NO_KG) else None,
             "kg_build_seconds": data["kg_build"]["seconds"],
             "kg_coverage": data["kg_stats"].get("coverage"),
         }

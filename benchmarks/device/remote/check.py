@@ -8,6 +8,7 @@ import thinc
 import torch
 import torch_geometric
 import transformers
+import transformers.models.mpnet.modeling_mpnet  # noqa: F401  (the encoder run's MPNet)
 from thinc.api import require_gpu
 
 import scispacy.abbreviation  # noqa: F401
