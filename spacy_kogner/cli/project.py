@@ -47,13 +47,19 @@ def train_cli(
     ctx: typer.Context,
     config_path: Path = typer.Argument(..., exists=True, dir_okay=False, help="Training config"),
     output_path: Path = typer.Option(..., "--output", "-o", help="Output folder (model-best, model-last)"),
-    gpu_id: str = typer.Option("auto", help="'auto' (GPU if present), -1 (CPU) or a GPU id"),
+    gpu_id: str = typer.Option("auto", help="'auto' (GPU if spaCy can use one), -1 (CPU) or a GPU id"),
 ) -> None:
     """Run spaCy's train with config overrides (--paths.train ...), on GPU when present."""
     from spacy.cli._util import parse_config_overrides
 
-    from ..project.training import resolve_gpu_id, train
+    from ..project.training import gpu_missing, resolve_gpu_id, train
 
-    use_gpu = resolve_gpu_id(gpu_id)
-    msg.info(f"Training on {'GPU ' + str(use_gpu) if use_gpu >= 0 else 'CPU'}")
+    try:
+        use_gpu = resolve_gpu_id(gpu_id)
+    except ValueError as err:
+        msg.fail(f"--gpu-id {gpu_id}: {err}", exits=1)
+    if use_gpu >= 0:
+        msg.info(f"Training on GPU {use_gpu}")
+    else:
+        msg.info("Training on CPU" + (f" ({gpu_missing()})" if gpu_id == "auto" else ""))
     train(config_path, output_path, use_gpu, parse_config_overrides(ctx.args))

@@ -1,15 +1,34 @@
-"""`spacy train` on the GPU when torch sees one (`python -m spacy_kogner train`)."""
+"""`spacy train` on the GPU when spaCy can use one (`python -m spacy_kogner train`)."""
 from pathlib import Path
-from typing import Any, Dict
+from typing import Any, Dict, Optional
+
+
+def gpu_missing() -> Optional[str]:
+    """Why spaCy cannot train on a CUDA GPU here, or None if it can: torch
+    must see a device, and thinc needs CuPy to reach it."""
+    import torch
+    from thinc.util import gpu_is_available
+
+    if not torch.cuda.is_available():
+        return "torch sees no CUDA device (no GPU, or a CPU build of torch)"
+    if not gpu_is_available():
+        return "thinc cannot reach the GPU: install CuPy for its CUDA version (e.g. pip install cupy-cuda12x)"
+    return None
 
 
 def resolve_gpu_id(gpu_id: str) -> int:
-    """'auto': 0 if torch sees a CUDA device, else -1; otherwise the given int."""
+    """'auto': 0 if spaCy can train on a GPU here, else -1; otherwise the given
+    int. ValueError for a GPU id spaCy cannot use, saying what is missing."""
     if gpu_id == "auto":
-        import torch
-
-        return 0 if torch.cuda.is_available() else -1
-    return int(gpu_id)
+        return 0 if gpu_missing() is None else -1
+    try:
+        gpu = int(gpu_id)
+    except ValueError:
+        raise ValueError(f"{gpu_id!r} is neither 'auto' nor a GPU id (-1: CPU)") from None
+    problem = gpu_missing() if gpu >= 0 else None
+    if problem:
+        raise ValueError(f"GPU {gpu} asked for, but {problem}")
+    return gpu
 
 
 def train(config_path: Path, output_path: Path, gpu_id: int, overrides: Dict[str, Any]) -> None:
