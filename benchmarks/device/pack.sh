@@ -35,8 +35,9 @@ SITE=$($PY -c "import sysconfig; print(sysconfig.get_paths()['purelib'])")
 cp -r $SITE/docopt.py $SITE/docopt-*.dist-info $SITE/intervaltree $SITE/intervaltree-*.dist-info $STAGE/site/
 rm -rf $OUT/wheels
 
-# Trim: other languages' data (spacy.registrations imports ja, ko, th, vi, zh), model code transformers does not load for BERT or MPNet
-# (its auto mappings import every configuration module), sources, debug symbols.
+# Trim: other languages' data (spacy.registrations imports ja, ko, th, vi and zh), model
+# code transformers does not load for BERT or MPNet (its auto mappings import every
+# configuration module), sources, debug symbols.
 cd $STAGE/site
 for d in spacy/lang/*/; do case $(basename $d) in en|xx|ja|ko|th|vi|zh) ;; *) rm -rf $d;; esac; done
 for d in transformers/models/*/; do
