@@ -50,6 +50,11 @@ def annotate_cli(
     nlp = None
     if backend == "local":
         if gpu_id >= 0:
+            from ..project.training import gpu_missing
+
+            problem = gpu_missing()
+            if problem:
+                msg.fail(f"--gpu-id {gpu_id}: {problem}", exits=1)
             spacy.require_gpu(gpu_id)
         nlp = spacy.load(model)
     columns = [TextColumn("{task.description}"), TextColumn("{task.fields[docs]} docs, {task.fields[rate]}"),

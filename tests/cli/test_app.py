@@ -95,3 +95,15 @@ def test_help_lists_each_command_with_its_whole_first_paragraph():
         first_paragraph = " ".join(inspect.getdoc(command.callback).split("\n\n")[0].split())
         first_paragraph = first_paragraph.replace("`", "")  # markdown renders `code` without the backticks
         assert any(first_paragraph in line for line in lines), (command.name, first_paragraph)
+
+
+def test_annotate_on_a_gpu_it_cannot_use_says_why_before_loading(tmp_path, monkeypatch):
+    import torch
+
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    (tmp_path / "in.jsonl").write_text('{"id": "1", "text": "Aspirin."}\n', encoding="utf8")
+    result = runner.invoke(app, ["annotate", str(tmp_path / "no-such-model"), str(tmp_path / "in.jsonl"),
+                                 str(tmp_path / "out"), "--gpu-id", "0"])
+    assert result.exit_code == 1
+    assert "--gpu-id 0: torch sees no CUDA device" in output_text(result)
+    assert not (tmp_path / "out").exists()
