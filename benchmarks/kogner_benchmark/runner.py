@@ -7,6 +7,7 @@ import shlex
 import shutil
 import sys
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Callable, Dict, List, Optional
 
@@ -81,6 +82,11 @@ class BenchmarkRunner:
         self.paths.work.mkdir(parents=True, exist_ok=True)
 
     # ---------------------------------------------------------------- helpers
+    @cached_property
+    def gpu(self) -> int:
+        """The device training and scoring run on (-1: CPU), resolved once."""
+        return resolve_gpu_id(self.options.gpu_id)
+
     def record_path(self, run: Run) -> Path:
         """Where the record of a run is written."""
         return self.runs_dir / f"{run.run_id}.json"
@@ -182,8 +188,7 @@ class BenchmarkRunner:
         out = self.model_dir(run)
         shutil.rmtree(out, ignore_errors=True)
         result = self.step(f"{run.run_id}-train", self.train_command(run, data))
-        gpu = resolve_gpu_id(self.options.gpu_id)
-        result["device"] = f"gpu {gpu}" if gpu >= 0 else "cpu"
+        result["device"] = f"gpu {self.gpu}" if self.gpu >= 0 else "cpu"
         meta = srsly.read_json(out / "model-best" / "meta.json")
         result["dev_f"] = round(100 * float(meta.get("performance", {}).get("ents_f", 0.0)), 2)
         result["steps"] = self.steps_of(run.setting)
@@ -222,9 +227,8 @@ class BenchmarkRunner:
         out.parent.mkdir(parents=True, exist_ok=True)
         corpus = Path(data["corpus"])
         cmd = harness_command("eval", corpus / "test.spacy", "--output", out, "--speed-repeats", speed_repeats)
-        gpu = resolve_gpu_id(self.options.gpu_id)
-        if gpu >= 0 and run.system in TRAINED_SYSTEMS:  # scored where it was trained
-            cmd += ["--gpu-id", gpu]
+        if self.gpu >= 0 and run.system in TRAINED_SYSTEMS:  # scored where it was trained
+            cmd += ["--gpu-id", self.gpu]
         if run.system == DICTIONARY:
             cmd += ["--dictionary", data["kg"], "--labels", ",".join(data["labels"])]
         else:
