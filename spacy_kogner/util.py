@@ -1,8 +1,8 @@
 """Helpers every layer may use: files written atomically, md5 of files, a text
 file's lines with the ones that are not UTF-8 named, where a string holds a
 surrogate (no Unicode text does), a numpy helper for
-concatenated integer ranges, the CPU's features, and the user_data key of the
-labels a doc's corpus annotates."""
+concatenated integer ranges, the CPU's features, whether spaCy can reach a GPU,
+and the user_data key of the labels a doc's corpus annotates."""
 import gzip
 import hashlib
 import os
@@ -104,3 +104,16 @@ def cpu_features() -> Tuple[Optional[str], FrozenSet[str]]:
         elif key.strip() == "flags" and not flags:
             flags = frozenset(value.split())
     return name, flags
+
+
+def gpu_missing() -> Optional[str]:
+    """Why spaCy cannot use a CUDA GPU here, or None if it can: torch
+    must see a device, and thinc needs CuPy to reach it."""
+    import torch
+    from thinc.util import gpu_is_available
+
+    if not torch.cuda.is_available():
+        return "torch sees no CUDA device (no GPU, or a CPU build of torch)"
+    if not gpu_is_available():
+        return "thinc cannot reach the GPU: install CuPy for its CUDA version (e.g. pip install cupy-cuda12x)"
+    return None

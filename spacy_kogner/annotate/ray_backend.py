@@ -18,6 +18,7 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Union
 
+from ..util import gpu_missing
 from .records import BadRecord, Record, input_files, read_records
 from .runner import (AnnotateOptions, AnnotateReport, annotate_texts, check_bad, pipeline_kg, shards, start_output,
                      write_complete_shard)
@@ -103,6 +104,9 @@ class PipelineAnnotator:
         import spacy
 
         if use_gpu:
+            problem = gpu_missing()
+            if problem:
+                raise RuntimeError(f"Ray gave this actor a GPU (--gpus-per-actor), but {problem}")
             spacy.require_gpu(0)  # Ray shows an actor only the GPU it was given
         self.nlp = spacy.load(model)
         self.kg = pipeline_kg(self.nlp)

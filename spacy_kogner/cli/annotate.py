@@ -50,7 +50,7 @@ def annotate_cli(
     nlp = None
     if backend == "local":
         if gpu_id >= 0:
-            from ..project.training import gpu_missing
+            from ..util import gpu_missing
 
             problem = gpu_missing()
             if problem:

@@ -52,7 +52,8 @@ def train_cli(
     """Run spaCy's train with config overrides (--paths.train ...), on GPU when present."""
     from spacy.cli._util import parse_config_overrides
 
-    from ..project.training import gpu_missing, resolve_gpu_id, train
+    from ..project.training import resolve_gpu_id, train
+    from ..util import gpu_missing
 
     try:
         use_gpu = resolve_gpu_id(gpu_id)

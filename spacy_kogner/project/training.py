@@ -2,18 +2,7 @@
 from pathlib import Path
 from typing import Any, Dict, Optional
 
-
-def gpu_missing() -> Optional[str]:
-    """Why spaCy cannot train on a CUDA GPU here, or None if it can: torch
-    must see a device, and thinc needs CuPy to reach it."""
-    import torch
-    from thinc.util import gpu_is_available
-
-    if not torch.cuda.is_available():
-        return "torch sees no CUDA device (no GPU, or a CPU build of torch)"
-    if not gpu_is_available():
-        return "thinc cannot reach the GPU: install CuPy for its CUDA version (e.g. pip install cupy-cuda12x)"
-    return None
+from ..util import gpu_missing
 
 
 def resolve_gpu_id(gpu_id: str) -> int:

@@ -8,7 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from spacy_kogner.annotate import AnnotateError, AnnotateOptions, annotate
-from spacy_kogner.annotate.ray_backend import RayOptions, annotate_ray, file_groups
+from spacy_kogner.annotate.ray_backend import PipelineAnnotator, RayOptions, annotate_ray, file_groups
 from spacy_kogner.cli import app
 from tests.annotate.test_annotate import bioc_collection, jsonl_input, read_shards
 from tests.corpus.test_pubtator import PUBTATOR
@@ -123,3 +123,15 @@ def test_a_killed_actor_loses_and_duplicates_nothing(local_ray, trained_nlp, tra
     assert sorted(ids) == sorted(f"d{i}" for i in range(300)) and len(ids) == len(set(ids))
     annotate(trained_nlp, "m", [path], tmp_path / "local", options)
     assert by_id(read_shards(out)) == by_id(read_shards(tmp_path / "local"))
+
+
+def test_an_actor_given_a_gpu_spacy_cannot_use_says_why(monkeypatch):
+    """--gpus-per-actor on a node without CuPy: the actor names what is missing
+    before it loads the pipeline (thinc's own error does not)."""
+    import thinc.util
+    import torch
+
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    monkeypatch.setattr(thinc.util, "gpu_is_available", lambda: False)
+    with pytest.raises(RuntimeError, match="gave this actor a GPU.*install CuPy"):
+        PipelineAnnotator("no-such-pipeline", {}, use_gpu=True)

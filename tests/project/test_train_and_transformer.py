@@ -6,7 +6,8 @@ from typer.testing import CliRunner
 
 from spacy_kogner.cli import app
 from tests.util import output_text
-from spacy_kogner.project.training import gpu_missing, resolve_gpu_id
+from spacy_kogner.project.training import resolve_gpu_id
+from spacy_kogner.util import gpu_missing
 
 SMOKE_BERT = Path(__file__).parents[2] / "assets" / "smoke" / "transformer"
 runner = CliRunner()
