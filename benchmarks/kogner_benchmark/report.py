@@ -13,6 +13,7 @@ from typing import Any, Dict, List, Optional, Sequence
 import srsly
 
 from .annotate_report import ANNOTATE_FILE, render_annotate
+from .encoder_report import ENCODERS_DIR, MAIN_ENCODER, encoder_row, render_encoders
 from .linking_report import LINKING_FILE, render_linking
 from .plan import KOGNER, NO_KG, SYSTEMS
 from .targets import GPU_RESULTS, HOST_TIME_FILE, TARGETS_FILE, host_bounds, targets
@@ -100,6 +101,25 @@ def gpu_training_minutes(runs: List[Dict[str, Any]]) -> Optional[float]:
     return round(mean(seconds) / 60, 1) if seconds else None
 
 
+def encoder_comparison(results: Path, runs: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
+    """Rows of the encoder section: for each `encoders/<name>/` results folder,
+    the main runs' kogner and no-kg of its settings and seeds (only those built
+    on the same KG table, as their recorded KG coverage shows), then its own."""
+    rows: List[Dict[str, Any]] = []
+    for folder in sorted(p.parent for p in (results / ENCODERS_DIR).glob("*/runs")):
+        other = [r for r in load_runs(folder) if r["system"] in (KOGNER, NO_KG)]
+        kg_of = {(r["setting"], r["seed"]): r.get("kg_coverage") for r in other}
+        main = [r for r in runs if r["system"] in (KOGNER, NO_KG)
+                and kg_of.get((r["setting"], r["seed"]), False) == r.get("kg_coverage")]
+        speed = read_record(folder / "speed.json") if (folder / "speed.json").exists() else None
+        for encoder, group, group_speed in ((MAIN_ENCODER, main, None), (folder.name, other, speed)):
+            gains = kg_gains(group)
+            for setting, systems in summarize(group).items():
+                devices = sorted({str(r.get("train", {}).get("device", "cpu")) for r in group if r["setting"] == setting})
+                rows.append(encoder_row(encoder, setting, systems, gains.get(setting), devices, group_speed))
+    return rows
+
+
 def load_target_specs(results: Path) -> List[Dict[str, Any]]:
     """The target specs of `<results>/targets.json`, or of the harness's own
     `benchmarks/targets.json` when the results folder has none."""
@@ -131,6 +151,7 @@ def write_report(results: Path, command: str) -> Dict[str, Any]:
         "speed": speed,
         "gpu": {"folder": GPU_RESULTS, "summary": summarize(gpu_runs), "speed": gpu_speed} if gpu_runs or gpu_speed else None,
         "host_bound": bounds or None,
+        "encoders": encoder_comparison(results, runs),
         "annotate": read_record(results / ANNOTATE_FILE) if (results / ANNOTATE_FILE).exists() else None,
         "linking": read_record(results / LINKING_FILE) if (results / LINKING_FILE).exists() else None,
         "targets": targets(load_target_specs(results), summary, gains, speed, gpu_speed,
@@ -220,6 +241,7 @@ def render_markdown(report: Dict[str, Any]) -> str:
                       f"`{HOST_TIME_FILE}`): "
                       + ", ".join(f"{system} {' / '.join(map(str, values))}" for system, values in report["host_bound"].items())
                       + "."]
+    lines += render_encoders(report.get("encoders") or [])
     lines += render_linking(report.get("linking"))
     lines += render_annotate(report.get("annotate"))
     lines += ["", "## Targets", "", "| target | goal | value | status |", "|---|---|---|---|"]

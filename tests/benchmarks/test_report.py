@@ -153,3 +153,42 @@ def test_the_linking_section_shows_each_system_and_the_targets():
     assert "| concept Chemical | >= 90.0 | 88.00 | missed by 2.00 |" in lines
     assert "| NER F1 - end-to-end F1, Disease | <= 3.0 | 2.00 | met |" in lines
     assert render_linking(None) == []
+
+
+def test_an_encoder_folder_is_set_against_the_main_runs_of_its_seeds(tmp_path):
+    results_folder(tmp_path, RUNS)
+    folder = tmp_path / "encoders" / "big-encoder"
+    (folder / "runs").mkdir(parents=True)
+    for system, f in (("kogner", 93.0), ("no-kg", 91.5)):
+        run = record("bc5cdr-full", 0, system, f, f + 2, f - 2, cross=60.0 if system == "no-kg" else 65.0)
+        run["train"]["device"] = "gpu 0"
+        srsly.write_json(folder / "runs" / f"{run['run_id']}.json", run)
+    srsly.write_json(folder / "speed.json", {"gpu": {"kogner": {"words_per_s": 9000}, "no-kg": {"words_per_s": 20000}}})
+    report = write_report(tmp_path, "cmd")
+    main, big = report["encoders"]
+    assert main["setting"] == big["setting"] == "bc5cdr-full"
+    assert main["gain"]["test_f"]["mean"] == 3.0 and big["gain"]["test_f"]["mean"] == 1.5
+    assert big["gain"]["cross_f"]["mean"] == 5.0 and big["devices"] == ["gpu 0"] and main["devices"] == ["cpu"]
+    assert big["gpu_words_per_s"] == {"kogner": 9000, "no-kg": 20000}
+    # the other encoder's runs stay out of the headline scores and the targets
+    assert report["summary"]["bc5cdr-full"]["kogner"]["f"]["mean"] == 91.0
+    markdown = (tmp_path / "RESULTS.md").read_text()
+    assert "| big-encoder | bc5cdr-full | 0 | gpu 0 | 93.00 (95.00, 91.00) | 91.50 (93.50, 89.50) | **1.50** |" in markdown
+    assert "GPU inference with big-encoder (bc5cdr-full): kogner 9000, no-kg 20000 words/s." in markdown
+
+
+def test_no_encoder_folder_no_encoder_section(tmp_path):
+    results_folder(tmp_path, RUNS)
+    assert write_report(tmp_path, "cmd")["encoders"] == []
+    assert "## Encoders" not in (tmp_path / "RESULTS.md").read_text()
+
+
+def test_main_runs_on_another_kg_table_are_not_paired_with_an_encoder_folder(tmp_path):
+    results_folder(tmp_path, RUNS)
+    folder = tmp_path / "encoders" / "big-encoder"
+    (folder / "runs").mkdir(parents=True)
+    for system in ("kogner", "no-kg"):
+        run = record("bc5cdr-full", 0, system, 90.0, 92.0, 88.0)
+        run["kg_coverage"] = {"train": {"all": 0.96}}  # the main runs recorded none: another KG build
+        srsly.write_json(folder / "runs" / f"{run['run_id']}.json", run)
+    assert [row["encoder"] for row in write_report(tmp_path, "cmd")["encoders"]] == ["big-encoder"]
