@@ -1,7 +1,7 @@
-"""The encoder section of the benchmark report: kogner and no-kg fine-tuning
-another transformer (harness `--encoder`, same data folder and KG table), each
-such results folder under `encoders/<encoder name>/`, set against the main
-runs of the same settings, seeds and KG table."""
+"""The encoder section of the benchmark report: kogner and no-kg of one data
+folder (corpus sample and KG table) with each transformer fine-tuned (harness
+`--encoder`), a results folder per transformer under `encoders/<name>/`, joined
+by the main runs of the same settings, seeds and KG table."""
 from typing import Any, Dict, List, Optional
 
 ENCODERS_DIR = "encoders"

@@ -1,6 +1,6 @@
 """`spacy train` on the GPU when spaCy can use one (`python -m spacy_kogner train`)."""
 from pathlib import Path
-from typing import Any, Dict, Optional
+from typing import Any, Dict
 
 from ..util import gpu_missing
 
