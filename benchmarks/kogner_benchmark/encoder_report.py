@@ -4,6 +4,8 @@ folder (corpus sample and KG table) with each transformer fine-tuned (harness
 by the main runs of the same settings, seeds and KG table."""
 from typing import Any, Dict, List, Optional
 
+from .seed_stats import plus_minus
+
 ENCODERS_DIR = "encoders"
 MAIN_ENCODER = "runs/ (`--transformer`)"
 
@@ -24,9 +26,7 @@ def encoder_row(encoder: str, setting: str, systems: Dict[str, Dict[str, Any]], 
 
 
 def _f(stat: Optional[Dict[str, Any]]) -> str:
-    if not stat:
-        return "-"
-    return f"{stat['mean']:.2f}" + (f" ± {stat['std']:.2f}" if len(stat["values"]) > 1 else "")
+    return plus_minus(stat) if stat else "-"
 
 
 def render_encoders(rows: List[Dict[str, Any]]) -> List[str]:

@@ -6,9 +6,8 @@ what was tried) is carried into both."""
 import json
 from collections import defaultdict
 from pathlib import Path
-from math import sqrt
-from statistics import mean, pstdev, stdev
-from typing import Any, Dict, List, Optional, Sequence
+from statistics import mean
+from typing import Any, Dict, List, Optional
 
 import srsly
 
@@ -16,6 +15,7 @@ from .annotate_report import ANNOTATE_FILE, render_annotate
 from .encoder_report import ENCODERS_DIR, MAIN_ENCODER, encoder_row, render_encoders
 from .linking_report import LINKING_FILE, render_linking
 from .plan import KOGNER, NO_KG, SYSTEMS
+from .seed_stats import plus_minus, seed_stat, standard_error
 from .targets import GPU_RESULTS, HOST_TIME_FILE, TARGETS_FILE, host_bounds, targets
 
 NOTES_FILE = "notes.md"
@@ -33,16 +33,6 @@ def load_runs(results: Path) -> List[Dict[str, Any]]:
     return [read_record(p) for p in sorted((results / "runs").glob("*.json"))]
 
 
-def _stat(values: Sequence[float]) -> Dict[str, Any]:
-    return {"mean": round(mean(values), 2), "std": round(pstdev(values), 2) if len(values) > 1 else 0.0,
-            "values": list(values)}
-
-
-def _sem(values: Sequence[float]) -> Optional[float]:
-    """Standard error of the mean (sample standard deviation / sqrt(n)); None for one value."""
-    return round(stdev(values) / sqrt(len(values)), 2) if len(values) > 1 else None
-
-
 def summarize(runs: List[Dict[str, Any]]) -> Dict[str, Dict[str, Dict[str, Any]]]:
     """summary[setting][system]: test and cross scores over seeds, dev score, cost."""
     groups: Dict[str, Dict[str, List[Dict]]] = defaultdict(lambda: defaultdict(list))
@@ -57,10 +47,10 @@ def summarize(runs: List[Dict[str, Any]]) -> Dict[str, Dict[str, Dict[str, Any]]
             labels = sorted({label for t in tests for label in t["per_type"]})
             entry: Dict[str, Any] = {
                 "seeds": [r["seed"] for r in group],
-                "f": _stat([t["f"] for t in tests]),
+                "f": seed_stat([t["f"] for t in tests]),
                 "p": round(mean(t["p"] for t in tests), 2),
                 "r": round(mean(t["r"] for t in tests), 2),
-                "per_type": {label: _stat([t["per_type"][label]["f"] for t in tests if label in t["per_type"]])
+                "per_type": {label: seed_stat([t["per_type"][label]["f"] for t in tests if label in t["per_type"]])
                              for label in labels},
             }
             if all("train" in r for r in group):
@@ -70,7 +60,7 @@ def summarize(runs: List[Dict[str, Any]]) -> Dict[str, Dict[str, Dict[str, Any]]
                 entry["steps"] = group[0]["train"]["steps"]
             if all("cross" in r["eval"] for r in group):
                 crosses = [r["eval"]["cross"] for r in group]
-                entry["cross"] = {"labels": crosses[0]["labels"], "f": _stat([c["f"] for c in crosses]),
+                entry["cross"] = {"labels": crosses[0]["labels"], "f": seed_stat([c["f"] for c in crosses]),
                                   "p": round(mean(c["p"] for c in crosses), 2),
                                   "r": round(mean(c["r"] for c in crosses), 2)}
             entry["eval_words_per_s"] = round(mean(r["eval"]["speed"]["words_per_s"] for r in group))
@@ -88,9 +78,9 @@ def kg_gains(runs: List[Dict[str, Any]]) -> Dict[str, Dict[str, Any]]:
             continue
         pairs = [(by_key[(setting, s, KOGNER)]["eval"], by_key[(setting, s, NO_KG)]["eval"]) for s in seeds]
         test_gains = [round(k["test"]["f"] - n["test"]["f"], 2) for k, n in pairs]
-        gains[setting] = {"seeds": seeds, "test_f": _stat(test_gains), "test_f_sem": _sem(test_gains)}
+        gains[setting] = {"seeds": seeds, "test_f": seed_stat(test_gains), "test_f_sem": standard_error(test_gains)}
         if all("cross" in k and "cross" in n for k, n in pairs):
-            gains[setting]["cross_f"] = _stat([round(k["cross"]["f"] - n["cross"]["f"], 2) for k, n in pairs])
+            gains[setting]["cross_f"] = seed_stat([round(k["cross"]["f"] - n["cross"]["f"], 2) for k, n in pairs])
     return gains
 
 
@@ -165,10 +155,6 @@ def write_report(results: Path, command: str) -> Dict[str, Any]:
     return report
 
 
-def _pm(stat: Dict[str, Any]) -> str:
-    return f"{stat['mean']:.2f}" + (f" ± {stat['std']:.2f}" if len(stat["values"]) > 1 else "")
-
-
 def render_markdown(report: Dict[str, Any]) -> str:
     """The Markdown tables of a report."""
     machine = report["machine"] or {}
@@ -186,25 +172,25 @@ def render_markdown(report: Dict[str, Any]) -> str:
               "|---|---|---|---|---|---|---|---|---|---|---|"]
     for setting, systems in report["summary"].items():
         for system, entry in systems.items():
-            per_type = ", ".join(f"{label} {_pm(stat)}" for label, stat in entry["per_type"].items())
+            per_type = ", ".join(f"{label} {plus_minus(stat)}" for label, stat in entry["per_type"].items())
             train_min = f"{entry['train_seconds'] / 60:.1f}" if "train_seconds" in entry else "-"
             lines.append(
                 f"| {setting} | {system} | {len(entry['seeds'])} | {entry['p']:.2f} | {entry['r']:.2f} | "
-                f"**{_pm(entry['f'])}** | {per_type} | {entry.get('dev_f', '-')} | "
+                f"**{plus_minus(entry['f'])}** | {per_type} | {entry.get('dev_f', '-')} | "
                 f"{entry.get('steps', {}).get('max_steps', '-')} | {train_min} | {entry.get('train_peak_rss_mb', '-')} |")
     lines += ["", "## KG gain (kogner minus no-kg, paired by seed)", "",
               "Standard error: of the mean gain over the seeds, from training randomness only; the test split's own "
               "sample adds to it (`paired_bootstrap.py`, notes).", "",
               "| setting | seeds | test F1 gain | standard error | cross-corpus F1 gain |", "|---|---|---|---|---|"]
     for setting, gain in report["kg_gain"].items():
-        cross = _pm(gain["cross_f"]) if "cross_f" in gain else "-"
+        cross = plus_minus(gain["cross_f"]) if "cross_f" in gain else "-"
         sem = gain.get("test_f_sem")
-        lines.append(f"| {setting} | {len(gain['seeds'])} | {_pm(gain['test_f'])} | {'-' if sem is None else f'{sem:.2f}'} | {cross} |")
+        lines.append(f"| {setting} | {len(gain['seeds'])} | {plus_minus(gain['test_f'])} | {'-' if sem is None else f'{sem:.2f}'} | {cross} |")
     cross_rows = [(s, sy, e["cross"]) for s, systems in report["summary"].items() for sy, e in systems.items() if "cross" in e]
     if cross_rows:
         lines += ["", "## Cross-corpus (trained on the setting's corpus, scored on the NCBI-disease test split, its labels only)", "",
                   "| setting | system | labels | P | R | F1 |", "|---|---|---|---|---|---|"]
-        lines += [f"| {s} | {sy} | {', '.join(c['labels'])} | {c['p']:.2f} | {c['r']:.2f} | {_pm(c['f'])} |" for s, sy, c in cross_rows]
+        lines += [f"| {s} | {sy} | {', '.join(c['labels'])} | {c['p']:.2f} | {c['r']:.2f} | {plus_minus(c['f'])} |" for s, sy, c in cross_rows]
     speed = report.get("speed")
     if speed:
         lines += ["", f"## Speed and size ({speed['setting']}, seed {speed['seed']}; `nlp.pipe` over the BC5CDR test texts, "
@@ -231,7 +217,7 @@ def render_markdown(report: Dict[str, Any]) -> str:
         for setting, systems in gpu_run["summary"].items():
             for system, entry in systems.items():
                 train_min = f"{entry['train_seconds'] / 60:.1f}" if "train_seconds" in entry else "-"
-                lines.append(f"| {setting} | {system} | {_pm(entry['f'])} | {entry.get('dev_f', '-')} | {train_min} |")
+                lines.append(f"| {setting} | {system} | {plus_minus(entry['f'])} | {entry.get('dev_f', '-')} | {train_min} |")
         for system, m in ((gpu_run.get("speed") or {}).get("gpu") or {}).items():
             if isinstance(m, dict):
                 lines.append(f"\nGPU inference, {system}: {m['words_per_s']} words/s "
