@@ -12,7 +12,7 @@ swappable in the component config as spaCy's EntityLinker swaps `get_candidates`
 The character n-gram index (`char_ngrams.py`) is built from the table the
 first time a mention has no exact candidate, and kept while the generator is
 given that same table (a pickled generator builds it again)."""
-from typing import Callable, Dict, List, Optional, Sequence
+from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 from spacy.util import registry
 
@@ -61,6 +61,21 @@ class CharNgramCandidates:
 
     def __setstate__(self, state: Dict[str, int]) -> None:
         self.__init__(state["top_k"])
+
+
+def memoized(get_candidates: CandidateGenerator) -> CandidateGenerator:
+    """`get_candidates` answering a mention asked before from memory (a copy of
+    its first answer): for one batch of documents, in which names repeat (an
+    abstract names its subject again and again) and a table does not change."""
+    answers: Dict[Tuple[int, Tuple[str, ...], str], List[Candidate]] = {}
+
+    def get_memoized(kg: KGTable, words: Sequence[str], label: str) -> List[Candidate]:
+        key = (id(kg), tuple(words), label)
+        if key not in answers:
+            answers[key] = get_candidates(kg, words, label)
+        return list(answers[key])
+
+    return get_memoized
 
 
 @registry.misc("spacy_kogner.CharNgramCandidates.v1")

@@ -17,7 +17,7 @@ from spacy.vocab import Vocab
 from thinc.api import Model, Optimizer, SequenceCategoricalCrossentropy, set_dropout_rate
 from thinc.types import Floats2d
 
-from ..kg.candidates import CandidateGenerator, create_exact_alias_candidates
+from ..kg.candidates import CandidateGenerator, create_exact_alias_candidates, memoized
 from ..kg.holdout import GoldHoldOut, ResolvedHoldOut
 from ..kg.table import KGTable
 from ..ml.kogner import KoGNERInput, check_kg_fits
@@ -110,10 +110,11 @@ class KoGNERecognizer(TrainablePipe):
         """Decode valid BILUO sequences, set doc.ents (with KG ids) and the scored span group."""
         log_probs_of = [np.log(np.clip(self.model.ops.to_numpy(s), 1e-12, 1.0)) for s in scores]
         paths = viterbi_biluo_batch(log_probs_of, *self._constraints)
+        kg = self.kg if self.cfg["link_entities"] else None
+        get_candidates = memoized(self.get_candidates)  # a name the batch repeats is looked up once
         for doc, log_probs, path in zip(docs, log_probs_of, paths):
-            kg = self.kg if self.cfg["link_entities"] else None
             set_entities(doc, [self.tags[i] for i in path], log_probs[np.arange(len(path)), path],
-                         self.cfg["spans_key"], kg, self.get_candidates, self.cfg["link_threshold"])
+                         self.cfg["spans_key"], kg, get_candidates, self.cfg["link_threshold"])
 
     def update(
         self,

@@ -3,6 +3,7 @@ import pickle
 import numpy as np
 from spacy.util import registry
 
+from spacy_kogner.kg.candidates import memoized
 from spacy_kogner.kg_build import KGEntity, build_table
 
 
@@ -43,3 +44,21 @@ def test_candidate_generators_pickle_without_their_index():
     assert pickle.loads(data)(kg, ["ischemic"], "Disease") == found
     exact = pickle.loads(pickle.dumps(registry.misc.get("spacy_kogner.ExactAliasCandidates.v1")()))
     assert exact(kg, ["Cisplatin"], "Chemical") == [(2, 1.0)]
+
+
+def test_a_memoized_generator_looks_each_mention_up_once_and_hands_out_copies():
+    kg, other = table(), table()
+    asked = []
+    get = registry.misc.get("spacy_kogner.CharNgramCandidates.v1")(top_k=2)
+
+    def counted(table_, words, label):
+        asked.append((tuple(words), label))
+        return get(table_, words, label)
+
+    memo = memoized(counted)
+    first = memo(kg, ["ischemic"], "Disease")
+    first.clear()  # a caller's change to its answer reaches no later caller
+    assert memo(kg, ("ischemic",), "Disease") == get(kg, ["ischemic"], "Disease") != []
+    assert memo(kg, ["ischemic"], "Chemical") == get(kg, ["ischemic"], "Chemical")
+    assert memo(other, ["ischemic"], "Disease") == get(other, ["ischemic"], "Disease")
+    assert asked == [(("ischemic",), "Disease"), (("ischemic",), "Chemical"), (("ischemic",), "Disease")]

@@ -322,6 +322,32 @@ def test_candidates_threshold_and_a_swapped_generator(trained_nlp, tiny_bert, tm
     assert swapped.get_pipe("kogner_ner").get_candidates(None, ["x"], "Chemical") == []
 
 
+def test_a_batch_looks_each_name_up_once(trained_nlp):
+    pipe = trained_nlp.get_pipe("kogner_ner")
+    asked = []
+    generator = pipe.get_candidates
+
+    def counted(kg, words, label):
+        asked.append((tuple(words), label))
+        return generator(kg, words, label)
+
+    docs = [trained_nlp.make_doc("Naloxone Naloxone") for _ in range(3)]
+    tag = pipe.tags.index("U-Chemical")
+    scores = []
+    for doc in docs:  # each token a one-token Chemical: six mentions of one name
+        probs = np.full((len(doc), len(pipe.tags)), 1e-6, dtype="float32")
+        probs[:, tag] = 1.0
+        scores.append(probs)
+    pipe.get_candidates = counted
+    try:
+        pipe.set_annotations(docs, scores)
+    finally:
+        pipe.get_candidates = generator
+    assert asked == [(("Naloxone",), "Chemical")]
+    expected = generator(pipe.kg, ["Naloxone"], "Chemical")[0][0]
+    assert [e.kb_id_ for doc in docs for e in doc.ents] == [pipe.kg.ids[expected]] * 6
+
+
 def test_entities_carry_their_kg_cross_references(trained_nlp):
     doc = trained_nlp("Naloxone reverses the antihypertensive effect of clonidine .")
     group = doc.spans["kogner"]
