@@ -3,7 +3,7 @@ linker with no neural model. Each greedy longest alias match of the KG table
 becomes an entity labelled with the type of its best-ranked KG candidate among
 the component's labels, and that candidate's id as `kb_id`."""
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, List, Optional, Sequence, Union
+from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Sequence, Union
 
 import srsly
 from spacy import util
@@ -89,6 +89,11 @@ class KGDictionaryNER(Pipe):
                 doc.set_ents(spans, default="outside")
                 yield doc
 
+    def _update_cfg(self, saved: Dict[str, Any]) -> None:
+        """Take the saved labels; `link_entities` stays as the config (and any
+        `spacy.load(..., config=...)` override) gave it."""
+        self.cfg["labels"] = saved.get("labels", self.cfg["labels"])
+
     def to_bytes(self, *, exclude: Iterable[str] = tuple()) -> bytes:
         """Serialize cfg and the KG table."""
         serialize = {"cfg": lambda: srsly.json_dumps(self.cfg),
@@ -100,7 +105,7 @@ class KGDictionaryNER(Pipe):
         def load_kg(data: bytes) -> None:
             self.kg = KGTable.from_bytes(data) if data else None
 
-        util.from_bytes(bytes_data, {"cfg": lambda b: self.cfg.update(srsly.json_loads(b)), "kg": load_kg}, exclude)
+        util.from_bytes(bytes_data, {"cfg": lambda b: self._update_cfg(srsly.json_loads(b)), "kg": load_kg}, exclude)
         return self
 
     def to_disk(self, path: Union[str, Path], *, exclude: Iterable[str] = tuple()) -> None:
@@ -113,7 +118,7 @@ class KGDictionaryNER(Pipe):
     def from_disk(self, path: Union[str, Path], *, exclude: Iterable[str] = tuple()) -> "KGDictionaryNER":
         """Load from a `to_disk` folder."""
         path = Path(path)
-        util.from_disk(path, {"cfg": lambda p: self.cfg.update(srsly.read_json(p))}, exclude)
+        util.from_disk(path, {"cfg": lambda p: self._update_cfg(srsly.read_json(p))}, exclude)
         if (path / "kg").exists():
             self.kg = KGTable.from_disk(path / "kg")
         return self

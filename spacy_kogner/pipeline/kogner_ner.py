@@ -27,6 +27,10 @@ from .kogner_factory import DEFAULT_SPANS_KEY
 from .partial_labels import allowed_tags, marginal_loss, unannotated_labels
 
 
+# cfg entries that come from the factory's arguments, not from training
+CONFIG_SETTINGS = ("spans_key", "link_entities", "link_threshold", "learn_rate_scale")
+
+
 class KoGNERecognizer(TrainablePipe):
     """Named entity recognizer whose model reads a distilled KG table. The
     component owns the table: it is loaded at [initialize] (or with the
@@ -229,8 +233,7 @@ class KoGNERecognizer(TrainablePipe):
         holder: Dict[str, Optional[KGTable]] = {"kg": None}
 
         def load_cfg(b: bytes) -> None:
-            self.cfg.update(srsly.json_loads(b))
-            self._set_tags()
+            self._update_cfg(srsly.json_loads(b))
 
         def load_kg(b: bytes) -> None:
             holder["kg"] = KGTable.from_bytes(b) if b else None
@@ -264,8 +267,7 @@ class KoGNERecognizer(TrainablePipe):
         path = Path(path)
 
         def load_cfg(p: Path) -> None:
-            self.cfg.update(srsly.read_json(p))
-            self._set_tags()
+            self._update_cfg(srsly.read_json(p))
 
         deserialize = {
             "cfg": load_cfg,
@@ -276,6 +278,12 @@ class KoGNERecognizer(TrainablePipe):
         kg_path = path / "kg"
         self._set_saved_kg(KGTable.from_disk(kg_path) if self.cfg.get("kg") else None, kg_path)
         return self
+
+    def _update_cfg(self, saved: Dict[str, Any]) -> None:
+        """Take the saved labels and KG provenance; the settings of the component's
+        config (with `spacy.load(..., config=...)` overrides) stay as given."""
+        self.cfg.update({key: value for key, value in saved.items() if key not in CONFIG_SETTINGS})
+        self._set_tags()
 
     def _set_saved_kg(self, kg: Optional[KGTable], where: Union[str, Path]) -> None:
         """Set a KG table loaded with the component, checking it is the one it was saved with."""

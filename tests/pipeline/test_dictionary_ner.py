@@ -38,6 +38,10 @@ def test_pipe_batches_and_round_trips(tmp_path):
     assert [[(e.start, e.end, e.label_, e.kb_id_) for e in d.ents] for d in loaded.pipe(texts)] == expected
     restored = make_dictionary_nlp().get_pipe("kg_dictionary_ner").from_bytes(nlp.get_pipe("kg_dictionary_ner").to_bytes())
     assert restored.kg.meta["files"] == KGTable.from_disk(TINY_KG).meta["files"]
+    unlinked = spacy.load(tmp_path / "dictionary", config={"components": {"kg_dictionary_ner": {"link_entities": False}}})
+    assert [[(e.start, e.end, e.label_, "") for e in d.ents] for d in unlinked.pipe(texts)] == \
+        [[(start, end, label, "") for start, end, label, _ in ents] for ents in expected]
+    assert all(not e.kb_id_ for d in unlinked.pipe(texts) for e in d.ents)
 
 
 def test_without_a_kg_table_it_says_what_to_set():

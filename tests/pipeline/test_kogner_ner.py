@@ -110,6 +110,18 @@ def test_disk_round_trip_gives_identical_predictions(trained_nlp, trained_dir):
     assert loaded.get_pipe("kogner_ner").kg.meta["files"] == KGTable.from_disk(TINY_KG).meta["files"]
 
 
+def test_load_time_config_overrides_reach_the_component(trained_dir):
+    overrides = {"components": {"kogner_ner": {"link_entities": False, "link_threshold": 0.9}}}
+    nlp = spacy.load(trained_dir, config=overrides)
+    pipe = nlp.get_pipe("kogner_ner")
+    assert (pipe.cfg["link_entities"], pipe.cfg["link_threshold"]) == (False, 0.9)
+    assert pipe.labels and pipe.cfg["kg"]  # what training saved still loads
+    doc = nlp(TRAIN_DATA[0][0])
+    assert doc.ents and all(e.kb_id_ == "" for e in doc.ents)
+    saved = spacy.load(trained_dir).get_pipe("kogner_ner")
+    assert (saved.cfg["link_entities"], saved.cfg["link_threshold"]) == (True, 0.7)
+
+
 def test_bytes_round_trip_gives_identical_predictions(trained_nlp):
     copy = spacy.util.load_model_from_config(trained_nlp.config, auto_fill=False)
     copy.from_bytes(trained_nlp.to_bytes())
