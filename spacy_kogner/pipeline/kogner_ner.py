@@ -27,8 +27,7 @@ from .kogner_factory import DEFAULT_SPANS_KEY
 from .partial_labels import allowed_tags, marginal_loss, unannotated_labels
 
 
-# cfg entries that come from the factory's arguments, not from training
-CONFIG_SETTINGS = ("spans_key", "link_entities", "link_threshold", "learn_rate_scale")
+CONFIG_SETTINGS = ("spans_key", "link_entities", "link_threshold", "learn_rate_scale")  # cfg from the factory's arguments
 
 
 class KoGNERecognizer(TrainablePipe):
@@ -232,14 +231,11 @@ class KoGNERecognizer(TrainablePipe):
         """Load from `to_bytes` output."""
         holder: Dict[str, Optional[KGTable]] = {"kg": None}
 
-        def load_cfg(b: bytes) -> None:
-            self._update_cfg(srsly.json_loads(b))
-
         def load_kg(b: bytes) -> None:
             holder["kg"] = KGTable.from_bytes(b) if b else None
 
         deserialize = {
-            "cfg": load_cfg,
+            "cfg": lambda b: self._update_cfg(srsly.json_loads(b)),
             "vocab": lambda b: self.vocab.from_bytes(b, exclude=exclude),
             "kg": load_kg,
             "model": lambda b: self._load_model(b, "<bytes>"),
@@ -265,12 +261,8 @@ class KoGNERecognizer(TrainablePipe):
     def from_disk(self, path: Union[str, Path], *, exclude: Iterable[str] = tuple()) -> "KoGNERecognizer":
         """Load from a `to_disk` folder."""
         path = Path(path)
-
-        def load_cfg(p: Path) -> None:
-            self._update_cfg(srsly.read_json(p))
-
         deserialize = {
-            "cfg": load_cfg,
+            "cfg": lambda p: self._update_cfg(srsly.read_json(p)),
             "vocab": lambda p: self.vocab.from_disk(p, exclude=exclude),
             "model": lambda p: self._load_model(p.read_bytes(), p),
         }
