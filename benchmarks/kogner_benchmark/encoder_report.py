@@ -35,14 +35,14 @@ def render_encoders(rows: List[Dict[str, Any]]) -> List[str]:
         return []
     lines = ["", f"## Encoders (kogner and no-kg with each transformer fine-tuned; records in `{ENCODERS_DIR}/<encoder>/`, "
                  "each on the same data and KG table; the main runs of the same seeds join when built on that KG table)", "",
-             "| encoder | setting | seeds | trained on | kogner F1 (Chemical, Disease) | no-kg F1 (Chemical, Disease) | "
+             "| encoder | setting | seeds | trained on | kogner F1 (per type) | no-kg F1 (per type) | "
              "KG gain | dev F1 kogner / no-kg | cross-corpus KG gain | train time kogner (min) |",
              "|---|---|---|---|---|---|---|---|---|---|"]
     for row in rows:
         cells = []
         for system in ("kogner", "no-kg"):
             entry = row.get(system)
-            cells.append(f"{_f(entry['f'])} ({', '.join(f'{v:.2f}' for v in entry['per_type'].values())})"
+            cells.append(f"{_f(entry['f'])} ({', '.join(f'{label} {v:.2f}' for label, v in entry['per_type'].items())})"
                          if entry else "-")
         gain = row.get("gain") or {}
         dev = " / ".join(str(row[s]["dev_f"]) if row.get(s) and row[s]["dev_f"] is not None else "-"

@@ -94,13 +94,16 @@ def gpu_training_minutes(runs: List[Dict[str, Any]]) -> Optional[float]:
 def encoder_comparison(results: Path, runs: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
     """Rows of the encoder section: for each `encoders/<name>/` results folder,
     the main runs' kogner and no-kg of its settings and seeds (only those built
-    on the same KG table, as their recorded KG coverage shows), then its own."""
+    on the same KG table, as their recorded KG coverage shows, and not shown
+    already with an earlier folder), then its own."""
     rows: List[Dict[str, Any]] = []
+    shown = set()
     for folder in sorted(p.parent for p in (results / ENCODERS_DIR).glob("*/runs")):
         other = [r for r in load_runs(folder) if r["system"] in (KOGNER, NO_KG)]
         kg_of = {(r["setting"], r["seed"]): r.get("kg_coverage") for r in other}
-        main = [r for r in runs if r["system"] in (KOGNER, NO_KG)
+        main = [r for r in runs if r["system"] in (KOGNER, NO_KG) and r["run_id"] not in shown
                 and kg_of.get((r["setting"], r["seed"]), False) == r.get("kg_coverage")]
+        shown.update(r["run_id"] for r in main)
         speed = read_record(folder / "speed.json") if (folder / "speed.json").exists() else None
         for encoder, group, group_speed in ((MAIN_ENCODER, main, None), (folder.name, other, speed)):
             gains = kg_gains(group)
