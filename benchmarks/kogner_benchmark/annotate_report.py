@@ -8,8 +8,6 @@ ANNOTATE_FILE = "annotate_speed.json"
 PUBMED_CITATIONS = 36_000_000
 PUBMED_WITH_ABSTRACT = 24_000_000
 TITLE_ONLY_WORDS = 15
-# nlp.pipe on one GPU: the kogner pipeline on one H100 (benchmarks/gpu-partial-2026-11-23, float32)
-GPU_WORDS_PER_S = 13_313
 
 
 def pubmed_words(words_per_doc: float) -> float:
@@ -23,8 +21,9 @@ def per_core_rate(record: Dict[str, Any]) -> float:
     return record["annotate"]["words_per_s"] / record["machine"]["cpu_cores"]
 
 
-def render_annotate(record: Optional[Dict[str, Any]]) -> List[str]:
-    """Markdown lines of the section (none without a record)."""
+def render_annotate(record: Optional[Dict[str, Any]], gpu_speed: Optional[Dict[str, Any]] = None) -> List[str]:
+    """Markdown lines of the section (none without a record); the sizing table
+    has GPU rows when `gpu_speed` (the GPU run's speed record) timed kogner."""
     if not record:
         return []
     pipe, local = record["nlp_pipe"], record["annotate"]
@@ -47,11 +46,16 @@ def render_annotate(record: Optional[Dict[str, Any]]) -> List[str]:
     core = per_core_rate(record)
     lines += ["", f"All of PubMed, assumed {PUBMED_CITATIONS / 1e6:.0f} M citations, {PUBMED_WITH_ABSTRACT / 1e6:.0f} M "
                   f"with an abstract of {record['words_per_doc']} words, the rest a title of {TITLE_ONLY_WORDS}: "
-                  f"{words / 1e9:.2f} G words. CPU: {core:,.0f} words/s per core (`annotate` above over the cores); GPU: "
-                  f"{GPU_WORDS_PER_S:,} words/s per GPU (`nlp.pipe` on one H100, 2026-11-23 record, not this run).", "",
-              "| workers | hours |", "|---|---|"]
+                  f"{words / 1e9:.2f} G words. CPU: {core:,.0f} words/s per core (`annotate` above over the cores)"]
+    gpu_rate = (((gpu_speed or {}).get("gpu") or {}).get("kogner") or {}).get("words_per_s")
+    if gpu_rate:
+        gpu = (gpu_speed.get("machine") or {}).get("gpu") or "GPU"
+        lines[-1] += f"; GPU: {gpu_rate:,} words/s per GPU (`nlp.pipe` of kogner on one {gpu}, the GPU run's record)"
+    lines[-1] += "."
+    lines += ["", "| workers | hours |", "|---|---|"]
     lines += [f"| {n} CPU cores | {words / (core * n) / 3600:,.1f} |" for n in (2, 64, 512)]
-    lines += [f"| {n} GPU{'s' if n > 1 else ''} | {words / (GPU_WORDS_PER_S * n) / 3600:,.1f} |" for n in (1, 8)]
+    if gpu_rate:
+        lines += [f"| {n} GPU{'s' if n > 1 else ''} | {words / (gpu_rate * n) / 3600:,.1f} |" for n in (1, 8)]
     return lines
 
 

@@ -232,7 +232,7 @@ def render_markdown(report: Dict[str, Any]) -> str:
                       + "."]
     lines += render_encoders(report.get("encoders") or [])
     lines += render_linking(report.get("linking"))
-    lines += render_annotate(report.get("annotate"))
+    lines += render_annotate(report.get("annotate"), (report.get("gpu") or {}).get("speed"))
     lines += ["", "## Targets", "", "| target | goal | value | status |", "|---|---|---|---|"]
     lines += [f"| {t['target']} | {t['goal']} | {t['value'] if t['value'] is not None else '-'} | {t['status']} |" for t in report["targets"]]
     if report["notes"]:

@@ -2,7 +2,7 @@
 import json
 from pathlib import Path
 
-from kogner_benchmark.annotate_report import GPU_WORDS_PER_S, pubmed_words, render_annotate
+from kogner_benchmark.annotate_report import pubmed_words, render_annotate
 from tests.corpus.test_pubtator import PUBTATOR
 from tests.util import load_script
 
@@ -36,5 +36,9 @@ def test_the_annotate_speed_record_and_its_report_section(trained_dir, tmp_path)
     words = pubmed_words(record["words_per_doc"])
     core = record["annotate"]["words_per_s"] / record["machine"]["cpu_cores"]
     assert f"| 64 CPU cores | {words / (core * 64) / 3600:,.1f} |" in text
-    assert f"| 8 GPUs | {words / (GPU_WORDS_PER_S * 8) / 3600:,.1f} |" in text
+    assert "GPU" not in text.split("All of PubMed")[1]  # no GPU run recorded: no GPU rows
+    gpu_speed = {"machine": {"gpu": "NVIDIA H200"}, "gpu": {"kogner": {"words_per_s": 16000}}}
+    text = "\n".join(render_annotate(record, gpu_speed))
+    assert "GPU: 16,000 words/s per GPU (`nlp.pipe` of kogner on one NVIDIA H200" in text
+    assert f"| 8 GPUs | {words / (16000 * 8) / 3600:,.1f} |" in text
     assert render_annotate(None) == []
