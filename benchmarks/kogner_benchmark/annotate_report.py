@@ -23,7 +23,7 @@ def per_core_rate(record: Dict[str, Any]) -> float:
 
 def render_annotate(record: Optional[Dict[str, Any]], gpu_speed: Optional[Dict[str, Any]] = None) -> List[str]:
     """Markdown lines of the section (none without a record); the sizing table
-    has GPU rows when `gpu_speed` (the GPU run's speed record) timed kogner."""
+    has GPU rows when `gpu_speed` (the speed record whose GPU timings are in force) timed kogner."""
     if not record:
         return []
     pipe, local = record["nlp_pipe"], record["annotate"]
@@ -50,7 +50,7 @@ def render_annotate(record: Optional[Dict[str, Any]], gpu_speed: Optional[Dict[s
     gpu_rate = (((gpu_speed or {}).get("gpu") or {}).get("kogner") or {}).get("words_per_s")
     if gpu_rate:
         gpu = (gpu_speed.get("machine") or {}).get("gpu") or "GPU"
-        lines[-1] += f"; GPU: {gpu_rate:,} words/s per GPU (`nlp.pipe` of kogner on one {gpu}, the GPU run's record)"
+        lines[-1] += f"; GPU: {gpu_rate:,} words/s per GPU (`nlp.pipe` of kogner on one {gpu}, the GPU timing above)"
     lines[-1] += "."
     lines += ["", "| workers | hours |", "|---|---|"]
     lines += [f"| {n} CPU cores | {words / (core * n) / 3600:,.1f} |" for n in (2, 64, 512)]

@@ -16,7 +16,7 @@ from .encoder_report import ENCODERS_DIR, MAIN_ENCODER, encoder_row, render_enco
 from .linking_report import LINKING_FILE, render_linking
 from .plan import KOGNER, NO_KG, SYSTEMS
 from .seed_stats import plus_minus, seed_stat, standard_error
-from .targets import GPU_RESULTS, HOST_TIME_FILE, TARGETS_FILE, host_bounds, targets
+from .targets import GPU_RESULTS, HOST_TIME_FILE, TARGETS_FILE, gpu_speed_record, host_bounds, targets
 
 NOTES_FILE = "notes.md"
 HARNESS_TARGETS = Path(__file__).resolve().parents[1] / TARGETS_FILE
@@ -232,7 +232,8 @@ def render_markdown(report: Dict[str, Any]) -> str:
                       + "."]
     lines += render_encoders(report.get("encoders") or [])
     lines += render_linking(report.get("linking"))
-    lines += render_annotate(report.get("annotate"), (report.get("gpu") or {}).get("speed"))
+    lines += render_annotate(report.get("annotate"),
+                             gpu_speed_record(report.get("speed"), (report.get("gpu") or {}).get("speed")))
     lines += ["", "## Targets", "", "| target | goal | value | status |", "|---|---|---|---|"]
     lines += [f"| {t['target']} | {t['goal']} | {t['value'] if t['value'] is not None else '-'} | {t['status']} |" for t in report["targets"]]
     if report["notes"]:

@@ -34,6 +34,12 @@ def host_bounds(host_time: Dict[str, Dict[str, Any]]) -> Dict[str, List[int]]:
     return {system: sorted(values) for system, values in bounds.items()}
 
 
+def gpu_speed_record(speed: Optional[Dict], gpu_speed: Optional[Dict]) -> Optional[Dict]:
+    """The speed record whose GPU timings are in force: the main one's when it
+    timed a GPU, else the GPU machine's run (`gpu/speed.json`)."""
+    return speed if (speed or {}).get("gpu") else gpu_speed
+
+
 def targets(specs: List[Dict[str, Any]], summary: Dict, gains: Dict, speed: Optional[Dict],
             gpu_speed: Optional[Dict] = None, gpu_train_minutes: Optional[float] = None,
             host_bound: Optional[Dict[str, List[int]]] = None) -> List[Dict[str, Any]]:
@@ -41,7 +47,7 @@ def targets(specs: List[Dict[str, Any]], summary: Dict, gains: Dict, speed: Opti
     GPU timings come from `speed` or else from `gpu_speed` (a GPU machine's
     run); while unmeasured, a `host_bound` target gives kogner's host-side bound."""
     sections = dict(speed or {})
-    sections["gpu"] = (speed or {}).get("gpu") or (gpu_speed or {}).get("gpu", {})
+    sections["gpu"] = (gpu_speed_record(speed, gpu_speed) or {}).get("gpu", {})
     precision = sections.get("cpu", {}).get(KOGNER, {}).get("transformer_inference") or "float32"
     no_gpu = f"not measured: no GPU run recorded (in runs/ or {GPU_RESULTS}/)"
     bound = (host_bound or {}).get(KOGNER)

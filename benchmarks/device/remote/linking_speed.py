@@ -20,7 +20,7 @@ from thinc.api import require_gpu
 PASSES = 3
 
 
-def words_per_s(nlp, texts) -> float:
+def words_per_s(nlp, texts) -> int:
     """Median words/s of PASSES passes of `nlp.pipe` over the texts."""
     rates = []
     for _ in range(PASSES):
